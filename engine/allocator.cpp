@@ -1,0 +1,104 @@
+#include "engine/allocator.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+
+#include "engine/error.h"
+
+namespace upres {
+
+const char* to_string(Device d) {
+  switch (d) {
+    case Device::cpu: return "cpu";
+    case Device::cuda: return "cuda";
+    case Device::simt: return "simt";
+  }
+  return "?";
+}
+
+Device parse_device(const std::string& name) {
+  if (name == "cpu") return Device::cpu;
+  if (name == "cuda") return Device::cuda;
+  if (name == "simt") return Device::simt;
+  UPRES_FAIL("unknown device '", name, "': expected cpu, cuda or simt");
+}
+
+namespace {
+
+class CpuAllocator final : public Allocator {
+ public:
+  void* allocate(std::size_t bytes) override {
+    if (bytes == 0) bytes = 1;
+    std::size_t rounded = (bytes + 63) / 64 * 64;
+    void* p = std::aligned_alloc(64, rounded);
+    if (!p) UPRES_FAIL("cpu allocator: out of memory allocating ", bytes, " bytes");
+    std::size_t now = in_use_.fetch_add(rounded) + rounded;
+    std::size_t peak = peak_.load();
+    while (now > peak && !peak_.compare_exchange_weak(peak, now)) {}
+    return p;
+  }
+  void deallocate(void* ptr, std::size_t bytes) override {
+    if (!ptr) return;
+    if (bytes == 0) bytes = 1;
+    in_use_.fetch_sub((bytes + 63) / 64 * 64);
+    std::free(ptr);
+  }
+  std::size_t bytes_in_use() const override { return in_use_.load(); }
+  std::size_t peak_bytes() const override { return peak_.load(); }
+  void reset_peak() override { peak_.store(in_use_.load()); }
+
+ private:
+  std::atomic<std::size_t> in_use_{0}, peak_{0};
+};
+
+struct Registry {
+  Allocator* alloc[3] = {nullptr, nullptr, nullptr};
+  CopyFn copy[3] = {nullptr, nullptr, nullptr};
+};
+
+Registry& registry() {
+  static CpuAllocator cpu;
+  static Registry r = [] {
+    Registry x;
+    x.alloc[0] = &cpu;
+    return x;
+  }();
+  return r;
+}
+
+std::atomic<std::size_t> g_max_alloc{std::size_t(16) << 30};
+
+}  // namespace
+
+Allocator& allocator_for(Device d) {
+  Allocator* a = registry().alloc[static_cast<int>(d)];
+  UPRES_CHECK(a != nullptr, "device '", to_string(d),
+              "' is not available: this build has no backend for it or no such device is present");
+  return *a;
+}
+
+void register_device(Device d, Allocator* alloc, CopyFn copy) {
+  registry().alloc[static_cast<int>(d)] = alloc;
+  registry().copy[static_cast<int>(d)] = copy;
+}
+
+void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, std::size_t bytes) {
+  if (bytes == 0) return;
+  if (host_accessible(dst_dev) && host_accessible(src_dev)) {
+    std::memcpy(dst, src, bytes);
+    return;
+  }
+  Device other = dst_dev == Device::cuda ? dst_dev : src_dev;
+  CopyFn fn = registry().copy[static_cast<int>(other)];
+  UPRES_CHECK(fn != nullptr, "copy between ", to_string(src_dev), " and ", to_string(dst_dev),
+              ": device not available");
+  fn(dst, dst_dev, src, src_dev, bytes);
+}
+
+std::size_t max_allocation_bytes() { return g_max_alloc.load(); }
+void set_max_allocation_bytes(std::size_t bytes) { g_max_alloc.store(bytes); }
+
+}  // namespace upres
