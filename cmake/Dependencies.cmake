@@ -3,33 +3,55 @@
 # On Debian they come from packages (libeigen3-dev, libstb-dev, libgtest-dev,
 # libbenchmark-dev; scripts/setup-debian.sh installs them). A machine without
 # them (the GPU machine) passes -DUPRES_DEPS_DIR=folder holding eigen/, stb/ and
-# googletest/ source trees (scripts/vendor-deps.sh fills one from this machine).
+# googletest/ source trees (scripts/vendor-deps.sh fills .deps/ from this machine).
+# -DUPRES_DEPS_ONLY=ON ignores the system packages altogether, so a Debian
+# machine can check that a build from UPRES_DEPS_DIR alone works.
 # Every dependency is folded into the interface target `upres_deps`.
+
+option(UPRES_DEPS_ONLY "Take Eigen, stb and GoogleTest only from UPRES_DEPS_DIR" OFF)
+option(UPRES_OPENMP "Use OpenMP threads in the CPU kernels (turn off for ThreadSanitizer)" ON)
+if(UPRES_DEPS_ONLY AND NOT UPRES_DEPS_DIR)
+  message(FATAL_ERROR "UPRES_DEPS_ONLY=ON needs -DUPRES_DEPS_DIR=<folder> (scripts/vendor-deps.sh)")
+endif()
+if(UPRES_DEPS_DIR)
+  get_filename_component(UPRES_DEPS_DIR "${UPRES_DEPS_DIR}" ABSOLUTE BASE_DIR "${PROJECT_SOURCE_DIR}")
+endif()
 
 add_library(upres_deps INTERFACE)
 
 # Eigen (header only): the CPU GEMM behind convolutions.
-find_package(Eigen3 3.3 QUIET NO_MODULE)
+if(NOT UPRES_DEPS_ONLY)
+  find_package(Eigen3 3.3 QUIET NO_MODULE)
+endif()
 if(TARGET Eigen3::Eigen)
   target_link_libraries(upres_deps INTERFACE Eigen3::Eigen)
+  message(STATUS "upres: Eigen ${Eigen3_VERSION} from the system")
 elseif(UPRES_DEPS_DIR AND EXISTS ${UPRES_DEPS_DIR}/eigen/Eigen/Core)
   target_include_directories(upres_deps SYSTEM INTERFACE ${UPRES_DEPS_DIR}/eigen)
+  message(STATUS "upres: Eigen from ${UPRES_DEPS_DIR}/eigen")
 else()
   message(FATAL_ERROR "Eigen not found: install libeigen3-dev (scripts/setup-debian.sh) "
                       "or pass -DUPRES_DEPS_DIR=<folder with eigen/>")
 endif()
 
 # stb (header only): image files.
-find_path(UPRES_STB_INCLUDE stb_image.h PATHS ${UPRES_DEPS_DIR}/stb /usr/include/stb NO_DEFAULT_PATH)
+set(_stb_paths ${UPRES_DEPS_DIR}/stb)
+if(NOT UPRES_DEPS_ONLY)
+  list(APPEND _stb_paths /usr/include/stb)
+endif()
+find_path(UPRES_STB_INCLUDE stb_image.h PATHS ${_stb_paths} NO_DEFAULT_PATH)
 if(NOT UPRES_STB_INCLUDE)
   message(FATAL_ERROR "stb_image.h not found: install libstb-dev or pass -DUPRES_DEPS_DIR=<folder with stb/>")
 endif()
 target_include_directories(upres_deps SYSTEM INTERFACE ${UPRES_STB_INCLUDE})
+message(STATUS "upres: stb from ${UPRES_STB_INCLUDE}")
 
 # OpenMP: threads for the CPU kernels (optional; without it they run on one thread).
-find_package(OpenMP)
-if(OpenMP_CXX_FOUND)
-  target_link_libraries(upres_deps INTERFACE OpenMP::OpenMP_CXX)
+if(UPRES_OPENMP)
+  find_package(OpenMP)
+  if(OpenMP_CXX_FOUND)
+    target_link_libraries(upres_deps INTERFACE OpenMP::OpenMP_CXX)
+  endif()
 endif()
 
 # Threads: the training loader thread.
@@ -37,10 +59,16 @@ find_package(Threads REQUIRED)
 target_link_libraries(upres_deps INTERFACE Threads::Threads)
 
 if(UPRES_BUILD_TESTS)
-  find_package(GTest QUIET)
+  if(NOT UPRES_DEPS_ONLY)
+    find_package(GTest QUIET)
+  endif()
   if(NOT TARGET GTest::gtest_main)
     set(_gtest_src "")
-    foreach(d ${UPRES_DEPS_DIR}/googletest /usr/src/googletest)
+    set(_gtest_candidates ${UPRES_DEPS_DIR}/googletest)
+    if(NOT UPRES_DEPS_ONLY)
+      list(APPEND _gtest_candidates /usr/src/googletest)
+    endif()
+    foreach(d ${_gtest_candidates})
       if(EXISTS ${d}/CMakeLists.txt AND NOT _gtest_src)
         set(_gtest_src ${d})
       endif()
@@ -48,16 +76,21 @@ if(UPRES_BUILD_TESTS)
     if(NOT _gtest_src)
       message(FATAL_ERROR "GoogleTest not found: install libgtest-dev or pass -DUPRES_DEPS_DIR")
     endif()
+    message(STATUS "upres: GoogleTest built from ${_gtest_src}")
     set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
     set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)
     add_subdirectory(${_gtest_src} ${CMAKE_BINARY_DIR}/_deps/googletest EXCLUDE_FROM_ALL)
-    add_library(GTest::gtest_main ALIAS gtest_main)
-    add_library(GTest::gtest ALIAS gtest)
+    if(NOT TARGET GTest::gtest_main)  # GoogleTest >= 1.11 defines these aliases itself
+      add_library(GTest::gtest_main ALIAS gtest_main)
+      add_library(GTest::gtest ALIAS gtest)
+    endif()
   endif()
 endif()
 
 if(UPRES_BUILD_BENCH)
-  find_package(benchmark QUIET)
+  if(NOT UPRES_DEPS_ONLY)
+    find_package(benchmark QUIET)
+  endif()
   if(NOT TARGET benchmark::benchmark)
     message(STATUS "Google Benchmark not found: bench/ is skipped (install libbenchmark-dev)")
     set(UPRES_BUILD_BENCH OFF)
