@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# test.sh - the full check of upres, as CI runs it (.ci/run) and the README states.
+#
+#   1. scripts/setup-debian.sh     install the missing Debian packages
+#   2. preset `dev`                configure, build (-j2), ctest -j2 --output-on-failure
+#   3. preset `asan`               the same under AddressSanitizer + UBSan (CPU only)
+#
+# Both suites run even when the first fails; the exit status is non-zero if any step
+# failed. Environment: UPRES_TEST_PRESET (default dev) picks the first preset,
+# UPRES_SKIP_ASAN=1 skips step 3, UPRES_SKIP_SETUP=1 skips step 1, UPRES_JOBS sets
+# the build parallelism (default 2). Measured on 2 cores: see README.md.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+preset=${UPRES_TEST_PRESET:-dev}
+jobs=${UPRES_JOBS:-2}
+failed=()
+t_start=$SECONDS
+
+step() { echo; echo "==== $* ($(( SECONDS - t_start )) s)"; }
+
+if [[ "${UPRES_SKIP_SETUP:-0}" != 1 ]]; then
+  step "setup"
+  bash scripts/setup-debian.sh
+fi
+
+# configure + build + test one preset; records a failure instead of stopping.
+run_preset() {
+  local p=$1
+  step "configure [$p]"
+  cmake --preset "$p" || { failed+=("configure $p"); return; }
+  step "build [$p]"
+  cmake --build --preset "$p" -j "$jobs" || { failed+=("build $p"); return; }
+  step "ctest [$p]"
+  ctest --preset "$p" || failed+=("ctest $p")
+}
+
+run_preset "$preset"
+if [[ "${UPRES_SKIP_ASAN:-0}" != 1 ]]; then
+  run_preset asan
+fi
+
+step "done"
+if [[ ${#failed[@]} -ne 0 ]]; then
+  echo "test.sh: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
+echo "test.sh: all passed in $(( SECONDS - t_start )) s"
