@@ -19,6 +19,9 @@ Tensor div(const Tensor& a, const Tensor& b);
 Shape broadcast_shape(const char* op, const Shape& a, const Shape& b);
 // Sum `g` down to `shape` over the dimensions broadcasting stretched (the backward of broadcasting).
 Tensor sum_to(const Tensor& g, const Shape& shape);
+// Stretch `x` to `shape` (x must broadcast to it) into a new tensor (x itself when
+// the shapes already agree): torch's x.expand(shape), copied. Backward: sum_to.
+Tensor expand(const Tensor& x, const Shape& shape);
 
 // Tensor-scalar ops.
 Tensor add(const Tensor& a, float s);
