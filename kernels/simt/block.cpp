@@ -182,17 +182,16 @@ bool Runner::release_warp_ops() {
     for (int l = 0; l < kWarp; ++l) {
       if (!(mask >> l & 1u)) continue;
       Thread& m = threads[base + l];
-      const int w = m.width, seg = l & ~(w - 1);
+      // PTX shfl.sync semantics: the lane offset / xor mask is a 5-bit field (a delta of 33
+      // acts as 1, as an H100 does); a source outside the lane's width-segment gives the lane
+      // its own value, except that a butterfly may reach into an earlier segment.
+      const int w = m.width, seg = l & ~(w - 1), b = m.arg & (kWarp - 1);
       int src = l;  // "own value" unless the op names another lane
       switch (op) {
         case WarpOp::shfl_idx: src = seg | (m.arg & (w - 1)); break;
-        case WarpOp::shfl_up: src = (l - seg) >= m.arg ? l - m.arg : l; break;
-        case WarpOp::shfl_down: src = (l - seg) + m.arg < w ? l + m.arg : l; break;
-        case WarpOp::shfl_xor: {
-          int x = l ^ m.arg;
-          src = (x >= 0 && x < seg + w && x < kWarp) ? x : l;
-          break;
-        }
+        case WarpOp::shfl_up: src = l - b >= seg ? l - b : l; break;
+        case WarpOp::shfl_down: src = l + b < seg + w ? l + b : l; break;
+        case WarpOp::shfl_xor: src = (l ^ b) < seg + w ? (l ^ b) : l; break;
         default: break;
       }
       switch (op) {

@@ -77,6 +77,35 @@ TEST(SimtWarp, EveryIntrinsicMatchesTheLaneArithmetic) {
   }
 }
 
+// Corner cases of the lane arithmetic; the expected values below were checked against an
+// NVIDIA H100 running this kernel (compiled by nvcc through kernels/cuda/launch.h).
+__global__ void shuffle_corners(int* out) {
+  const int lane = threadIdx.x;
+  const unsigned full = 0xffffffffu;
+  const int v = 10 * lane + 1;
+  int* o = out + lane * 6;
+  o[0] = __shfl_xor_sync(full, v, 8, 8);        // into the next group of 8: own value
+  o[1] = __shfl_sync(full, v, -3);              // negative source lane: taken modulo 32
+  o[2] = __shfl_up_sync(full, v, 9, 8);         // delta beyond the width: own value
+  o[3] = __shfl_xor_sync(full, v, 40);          // the xor mask is 5 bits: 40 acts as 8
+  o[4] = __shfl_down_sync(full, v, 33);         // so is the delta: 33 acts as 1
+  o[5] = __shfl_sync(full, v, lane + 37, 16);   // source modulo the width
+}
+
+TEST(SimtWarp, LaneArithmeticCornerCasesMatchTheHardware) {
+  std::vector<int> out(32 * 6);
+  UPRES_LAUNCH(shuffle_corners, dim3(1), dim3(32), 0, nullptr, out.data());
+  auto val = [](int lane) { return 10 * lane + 1; };
+  for (int l = 0; l < 32; ++l) {
+    EXPECT_EQ(out[l * 6 + 0], l % 16 >= 8 ? val(l - 8) : val(l)) << l;
+    EXPECT_EQ(out[l * 6 + 1], val(29)) << l;
+    EXPECT_EQ(out[l * 6 + 2], val(l)) << l;
+    EXPECT_EQ(out[l * 6 + 3], val(l ^ 8)) << l;
+    EXPECT_EQ(out[l * 6 + 4], l < 31 ? val(l + 1) : val(l)) << l;
+    EXPECT_EQ(out[l * 6 + 5], val(l / 16 * 16 + (l + 37) % 16)) << l;
+  }
+}
+
 __global__ void shuffle_double(double* out) {
   const int lane = threadIdx.x;
   double v = 0.5 + lane * 1e10;  // needs all 64 bits
