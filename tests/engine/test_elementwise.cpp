@@ -8,6 +8,7 @@
 #include <string>
 
 #include "engine/dispatch.h"
+#include "engine/error.h"
 #include "engine/ops.h"
 #include "support/gradcheck.h"
 
