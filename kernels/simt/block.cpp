@@ -88,6 +88,7 @@ class Runner {
   unsigned char* shared = nullptr;
   int n = 0;
   std::vector<Thread> threads;
+  std::vector<unsigned> exited;  // per warp: lanes that have finished the kernel
   std::vector<std::unique_ptr<Fiber>> fibers;  // the pool: grows, never shrinks
   std::vector<std::unique_ptr<Slot>> slots;
   std::exception_ptr error;
@@ -138,6 +139,7 @@ void fiber_main(void* arg) {
       if (!r.error) r.error = std::current_exception();
     }
     r.threads[slot->index].state = State::exited;
+    r.exited[slot->index / kWarp] |= 1u << (slot->index % kWarp);
     r.fibers[slot->index]->suspend();
   }
 }
@@ -341,6 +343,7 @@ void Runner::run(const LaunchSpec& s, uint3 block, unsigned char* smem, Order or
     g_fibers_created.fetch_add(1, std::memory_order_relaxed);
   }
   if (static_cast<int>(threads.size()) < n) threads.resize(n);
+  exited.assign((n + kWarp - 1) / kWarp, 0u);
   for (int i = 0; i < n; ++i) {
     Thread& t = threads[i];
     t = Thread{};
@@ -443,9 +446,8 @@ uint64_t warp_op(const char* file, int line, WarpOp op, unsigned mask, uint64_t 
        << __builtin_popcount(exist) << " threads, valid lanes 0x" << std::hex << exist << ")";
     fail(os.str());
   }
-  for (int l = 0; l < kWarp; ++l)
-    if ((mask >> l & 1u) && r.threads[warp * kWarp + l].state == State::exited)
-      fail("the mask names lane " + std::to_string(l) + ", which has exited");
+  if (const unsigned gone = mask & r.exited[warp])
+    fail("the mask names lane " + std::to_string(__builtin_ctz(gone)) + ", which has exited");
   if (width < 1 || width > kWarp || (width & (width - 1)))
     fail("width " + std::to_string(width) + " is not a power of two in 1..32");
   t.state = State::at_warp;
