@@ -2,9 +2,9 @@
 //
 // Binary ops follow NumPy/PyTorch broadcasting: shapes are aligned on the right
 // and a size-1 dimension (or a missing one) stretches to match. The common cases
-// in SR are a per-channel term ([C] or [1, C, 1, 1] against [N, C, H, W]) and a
-// scalar tensor. The backward of a broadcast input sums the gradient over the
-// dimensions it was stretched along.
+// in SR are a per-channel term ([C, 1, 1] or [1, C, 1, 1] against [N, C, H, W];
+// a bare [C] aligns with W, as in NumPy) and a scalar tensor. The backward of a
+// broadcast input sums the gradient over the dimensions it was stretched along.
 #pragma once
 
 #include "engine/tensor.h"
@@ -38,7 +38,9 @@ Tensor pow(const Tensor& a, float exponent);  // a must be > 0 unless exponent i
 Tensor exp(const Tensor& a);
 Tensor log(const Tensor& a);
 Tensor abs(const Tensor& a);  // gradient 0 at 0, as PyTorch
-Tensor clamp(const Tensor& a, float lo, float hi);  // gradient 1 inside [lo, hi], 0 outside
+// clamp: gradient 1 strictly inside (lo, hi), 0 at the bounds and outside, as
+// torch.clamp with scalar bounds (PyTorch 2.x; 1.x passed it at the bounds too).
+Tensor clamp(const Tensor& a, float lo, float hi);
 
 inline Tensor operator+(const Tensor& a, const Tensor& b) { return add(a, b); }
 inline Tensor operator-(const Tensor& a, const Tensor& b) { return sub(a, b); }

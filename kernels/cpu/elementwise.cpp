@@ -166,9 +166,9 @@ void unary_backward(const kern::Context& ctx, const kern::UnaryParams& p, int64_
       return map_backward(ctx, n, x, y, dy, dx, [](float v, float, float g) {
         return v > 0.0f ? g : (v < 0.0f ? -g : 0.0f);
       });
-    case UnaryOp::clamp:  // 1 inside [lo, hi] (bounds included, as PyTorch), 0 outside
+    case UnaryOp::clamp:  // 1 strictly between lo and hi, 0 at the bounds and outside (PyTorch 2)
       return map_backward(ctx, n, x, y, dy, dx, [p0, p1](float v, float, float g) {
-        return (v >= p0 && v <= p1) ? g : 0.0f;
+        return (v > p0 && v < p1) ? g : 0.0f;
       });
   }
 }
