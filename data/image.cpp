@@ -10,8 +10,10 @@
 #include <fstream>
 #include <iterator>
 #include <memory>
+#include <string_view>
 
 #include "engine/error.h"
+#include "engine/fileio.h"
 
 namespace upres::data {
 
@@ -92,40 +94,9 @@ std::vector<unsigned char> encode_png(const Image& img) {
   return out;
 }
 
-namespace {
-// Write bytes to a temporary file beside `path`, then rename it over `path`
-// (rename is atomic within one file system). On failure the target is untouched.
-void write_atomic(const std::string& path, const std::vector<unsigned char>& bytes) {
-  namespace fs = std::filesystem;
-  fs::path target(path);
-  fs::path tmp = target;
-  tmp += ".tmp-upres";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    UPRES_CHECK(f.good(), "save_png: cannot create '", tmp.string(), "' (is the folder of '", path,
-                "' writable and present?)");
-    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    f.flush();
-    if (!f.good()) {
-      f.close();
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      UPRES_FAIL("save_png: writing '", tmp.string(), "' failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    std::error_code ec2;
-    fs::remove(tmp, ec2);
-    UPRES_FAIL("save_png: cannot rename '", tmp.string(), "' to '", path, "': ", ec.message());
-  }
-}
-}  // namespace
-
 void save_png(const Image& img, const std::string& path) {
   std::vector<unsigned char> bytes = encode_png(img);
-  write_atomic(path, bytes);
+  write_file_atomic(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 // ---- planes and windows ----------------------------------------------------------------

@@ -1,0 +1,84 @@
+// cli.h - what the commands of the `upres` tool share: a tiny option parser,
+// the usage-error type (exit code 2), and finding and loading model files.
+//
+// Exit codes: 0 success; 1 a runtime failure (a file missing, unreadable or
+// corrupt, a model that does not fit); 2 a usage error (unknown option, bad
+// value). Every message goes to stderr and names the file or value at fault.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "data/image.h"
+#include "engine/module.h"
+#include "engine/safetensors.h"
+
+namespace upres::cli {
+
+// A mistake in the command line; main() prints it and exits with 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Options of one command: "--name VALUE" / "-n VALUE", or flags without a value.
+struct OptionSpec {
+  std::string name;        // long name without dashes: "input"
+  std::string short_name;  // one letter without dash, or ""
+  bool takes_value = true;
+  std::string help;        // one line for --help
+};
+
+class Args {
+ public:
+  // Parses argv[first..argc); throws UsageError on an unknown option, a missing
+  // value or a stray positional argument.
+  Args(const std::vector<OptionSpec>& specs, int argc, char** argv, int first);
+  bool has(const std::string& name) const { return values_.count(name) > 0; }
+  std::string get(const std::string& name, const std::string& fallback = "") const;
+  std::string require(const std::string& name) const;  // throws UsageError if absent
+  // Numeric values, checked to lie in [lo, hi]; throws UsageError naming the option.
+  long long get_int(const std::string& name, long long fallback, long long lo, long long hi) const;
+  double get_double(const std::string& name, double fallback, double lo, double hi) const;
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+// "  -i, --input VALUE   help" lines for the command's --help.
+std::string describe_options(const std::vector<OptionSpec>& specs);
+
+// A network read from a safetensors file, ready for inference.
+struct LoadedModel {
+  std::shared_ptr<Module> net;
+  std::string arch;
+  int64_t scale = 0, channels = 0;
+  Metadata metadata;
+};
+// Reads the file, builds the architecture its metadata names ("arch") and loads
+// the weights strictly. Throws upres::Error naming the file and the problem.
+LoadedModel load_model(const std::string& path);
+
+// The shipped model for a scale: "espcn_x<scale>.safetensors", searched in
+//   $UPRES_MODEL_DIR, <executable dir>/models/zoo, <executable dir>/../share/upres/models,
+//   and the source tree's models/zoo (UPRES_ZOO_DIR, set by apps/CMakeLists.txt).
+// Returns the first that exists; throws UsageError listing the places looked at.
+std::string default_model_path(int64_t scale);
+
+// Enlarge an image by the model's scale. A 1-channel model runs on luma: a grey
+// image directly, a colour one through YCbCr, Y by the model and Cb, Cr by
+// bicubic interpolation; a 3-channel model runs on RGB. Alpha (the last plane of
+// grey+alpha or RGBA) is enlarged with bicubic. Inference runs without autograd.
+data::Image super_resolve(const LoadedModel& m, const data::Image& img);
+// Every plane enlarged with the engine's bicubic upsampling (PyTorch's, a = -0.75), unclamped.
+data::Image bicubic_upscale(const data::Image& img, int64_t scale);
+
+// Commands. Each returns the process exit code.
+int cmd_upscale(int argc, char** argv);  // argv[0] is "upscale"
+int cmd_train(int argc, char** argv);
+int cmd_eval(int argc, char** argv);
+
+}  // namespace upres::cli

@@ -1,0 +1,61 @@
+// main.cpp - the `upres` command-line tool: dispatch to a command, turn
+// exceptions into a message on stderr and an exit code (see cli.h).
+#include <cstring>
+#include <exception>
+#include <iostream>
+
+#include "apps/upres/cli.h"
+#include "engine/error.h"
+
+#ifndef UPRES_VERSION
+#define UPRES_VERSION "0.0.0"
+#endif
+
+namespace {
+
+const char* kUsage =
+    "upres - image super-resolution with a from-scratch C++ engine\n"
+    "\n"
+    "usage: upres COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  upscale   enlarge an image with a model (default: the shipped ESPCN x2)\n"
+    "  train     train a model on a folder of images (minimal ESPCN trainer)\n"
+    "  eval      PSNR of a model against bicubic on a folder of HR images\n"
+    "\n"
+    "  upres COMMAND --help   options of one command\n"
+    "  upres --version        the version\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace upres::cli;
+  if (argc < 2) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const char* cmd = argv[1];
+  try {
+    if (!std::strcmp(cmd, "--help") || !std::strcmp(cmd, "-h") || !std::strcmp(cmd, "help")) {
+      std::cout << kUsage;
+      return 0;
+    }
+    if (!std::strcmp(cmd, "--version") || !std::strcmp(cmd, "-V")) {
+      std::cout << "upres " << UPRES_VERSION << "\n";
+      return 0;
+    }
+    if (!std::strcmp(cmd, "upscale")) return cmd_upscale(argc - 1, argv + 1);
+    if (!std::strcmp(cmd, "train")) return cmd_train(argc - 1, argv + 1);
+    if (!std::strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
+    throw UsageError(std::string("unknown command '") + cmd + "' (commands: upscale, train, eval; see --help)");
+  } catch (const UsageError& e) {
+    std::cerr << "upres: " << e.what() << "\n";
+    return 2;
+  } catch (const upres::Error& e) {
+    std::cerr << "upres: error: " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "upres: unexpected error: " << e.what() << "\n";
+    return 1;
+  }
+}
