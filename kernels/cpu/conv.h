@@ -38,8 +38,9 @@ void channel_bias_add(const kern::Context& ctx, int64_t N, int64_t C, int64_t pl
 void channel_sum(const kern::Context& ctx, int64_t N, int64_t C, int64_t plane, const float* x,
                  float* out);  // out[c] = sum of x[:, c, :], overwritten
 
-// The forward kernel that loops over taps directly (no im2col), which conv2d_forward
-// picks for small patches (few input channels, e.g. a 1 -> 64 5x5 first layer).
+// The forward kernel that loops over taps directly (no im2col). Readable, but
+// slower than the GEMM path on every shape measured (see conv.cpp), so
+// conv2d_forward does not pick it; tests keep it correct.
 void conv2d_forward_direct(const kern::Context& ctx, const kern::ConvShape& s, const float* x,
                            const float* w, const float* bias, float* y);
 // The forward through im2col + GEMM, whatever the shape.

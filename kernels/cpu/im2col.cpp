@@ -68,7 +68,9 @@ void col2im_add(const kern::Context& ctx, const kern::ConvShape& s, const float*
             const int64_t ih = oh * s.stride_h - s.pad_h + kh * s.dilation_h;
             if (ih < 0 || ih >= s.H || cols.lo >= cols.hi) continue;
             float* dr = dxc + ih * s.W + iw0;
-            for (int64_t ow = cols.lo; ow < cols.hi; ++ow) dr[(ow - cols.lo) * s.stride_w] += in[ow];
+            const int64_t sw = s.stride_w;
+#pragma omp simd  // col and dx are different buffers, and distinct ow hit distinct pixels
+            for (int64_t ow = cols.lo; ow < cols.hi; ++ow) dr[(ow - cols.lo) * sw] += in[ow];
           }
         }
       }
