@@ -3,7 +3,8 @@
 # On Debian they come from packages (libeigen3-dev, libstb-dev, libgtest-dev,
 # libbenchmark-dev; scripts/setup-debian.sh installs them). A machine without
 # them (the GPU machine) passes -DUPRES_DEPS_DIR=folder holding eigen/, stb/ and
-# googletest/ source trees (scripts/vendor-deps.sh fills .deps/ from this machine).
+# googletest/ source trees, and benchmark/ (Debian's shared library and headers);
+# scripts/vendor-deps.sh fills .deps/ from this machine.
 # -DUPRES_DEPS_ONLY=ON ignores the system packages altogether, so a Debian
 # machine can check that a build from UPRES_DEPS_DIR alone works.
 # Every dependency is folded into the interface target `upres_deps`.
@@ -90,6 +91,18 @@ endif()
 if(UPRES_BUILD_BENCH)
   if(NOT UPRES_DEPS_ONLY)
     find_package(benchmark QUIET)
+  endif()
+  # No source package exists, so vendor-deps.sh copies Debian's shared library and
+  # headers: benchmark/include and benchmark/lib/libbenchmark.so.<soname>.
+  file(GLOB _bench_libs ${UPRES_DEPS_DIR}/benchmark/lib/libbenchmark.so*)
+  if(NOT TARGET benchmark::benchmark AND UPRES_DEPS_DIR AND _bench_libs)
+    list(GET _bench_libs 0 _bench_lib)
+    add_library(benchmark::benchmark SHARED IMPORTED)
+    set_target_properties(benchmark::benchmark PROPERTIES
+      IMPORTED_LOCATION ${_bench_lib}
+      INTERFACE_INCLUDE_DIRECTORIES ${UPRES_DEPS_DIR}/benchmark/include
+      INTERFACE_LINK_LIBRARIES Threads::Threads)
+    message(STATUS "upres: Google Benchmark from ${_bench_lib}")
   endif()
   if(NOT TARGET benchmark::benchmark)
     message(STATUS "Google Benchmark not found: bench/ is skipped (install libbenchmark-dev)")
