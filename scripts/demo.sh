@@ -47,6 +47,7 @@ name=$(basename "${image%.*}")
 out="out/${name}_x2.png"
 mkdir -p out
 echo "demo: $app upscale -i $image -o $out"
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}  # no spinning threads on a busy machine (README)
 start=$SECONDS
 if ! "$app" upscale -i "$image" -o "$out"; then
   echo "demo: upscaling failed (a missing shipped model is reported above; models/zoo/ holds them)" >&2
