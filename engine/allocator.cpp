@@ -6,6 +6,7 @@
 #include <mutex>
 #include <new>
 
+#include "engine/backends.h"
 #include "engine/error.h"
 
 namespace upres {
@@ -74,6 +75,7 @@ std::atomic<std::size_t> g_max_alloc{std::size_t(16) << 30};
 }  // namespace
 
 Allocator& allocator_for(Device d) {
+  ensure_backend(d);
   Allocator* a = registry().alloc[static_cast<int>(d)];
   UPRES_CHECK(a != nullptr, "device '", to_string(d),
               "' is not available: this build has no backend for it or no such device is present");
@@ -92,6 +94,7 @@ void copy_bytes(void* dst, Device dst_dev, const void* src, Device src_dev, std:
     return;
   }
   Device other = dst_dev == Device::cuda ? dst_dev : src_dev;
+  ensure_backend(other);
   CopyFn fn = registry().copy[static_cast<int>(other)];
   UPRES_CHECK(fn != nullptr, "copy between ", to_string(src_dev), " and ", to_string(dst_dev),
               ": device not available");

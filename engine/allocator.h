@@ -22,10 +22,14 @@ class Allocator {
   virtual std::size_t bytes_in_use() const = 0;
   virtual std::size_t peak_bytes() const = 0;
   virtual void reset_peak() = 0;
+  // Gives memory kept for reuse back to the system (the cuda caching allocator); returns the
+  // bytes released. Allocators that cache nothing release nothing.
+  virtual std::size_t release_cached() { return 0; }
 };
 
 // The allocator of a device; throws upres::Error if the device is not built in
-// or not present at run time.
+// or not present at run time. The simt and cuda backends install themselves here on
+// first use (engine/backends.h explains why lazily and not by static initialisers).
 Allocator& allocator_for(Device d);
 
 // Lets another translation unit (the CUDA backend) install the allocator of a

@@ -6,6 +6,7 @@
 #include "engine/dispatch.h"
 #include "engine/error.h"
 #include "kernels/cpu/basic.h"
+#include "kernels/cuda/basic.h"
 
 namespace upres {
 
@@ -46,7 +47,7 @@ void accumulate(Tensor& dst, const Tensor& src) {
   check_shape("accumulate", "gradient", src, dst.shape());
   UPRES_CHECK(dst.device() == src.device(), "accumulate: gradient on ", to_string(src.device()),
               ", tensor on ", to_string(dst.device()));
-  UPRES_DISPATCH(dst.device(), axpy, dst.numel(), 1.0f, src.data(), dst.data());
+  UPRES_DISPATCH_ALL(dst.device(), axpy, dst.numel(), 1.0f, src.data(), dst.data());
 }
 
 // Reverse-mode sweep. The nodes reachable from `root` are sorted so that every

@@ -9,6 +9,7 @@
 #include "engine/error.h"
 #include "engine/rng.h"
 #include "kernels/cpu/basic.h"
+#include "kernels/cuda/basic.h"
 
 namespace upres {
 
@@ -180,7 +181,7 @@ Tensor Tensor::reshape(const Shape& new_shape) const {
 // ---- in-place --------------------------------------------------------------------------
 
 Tensor& Tensor::fill_(float value) {
-  UPRES_DISPATCH(device(), fill, numel(), value, data());
+  UPRES_DISPATCH_ALL(device(), fill, numel(), value, data());
   ++impl_->version;
   return *this;
 }

@@ -9,6 +9,7 @@
 #include "engine/dispatch.h"
 #include "engine/ops/shape.h"
 #include "kernels/cpu/shuffle.h"
+#include "kernels/cuda/shuffle.h"
 
 namespace upres {
 
@@ -41,10 +42,10 @@ Tensor pixel_shuffle(const Tensor& x, int64_t r) {
   Device dev = common_device("pixel_shuffle", {&x});
   kern::ShuffleShape s = shape_from_low("pixel_shuffle", x, r);
   Tensor y = Tensor::empty(high_shape(s), dev);
-  UPRES_DISPATCH(dev, pixel_shuffle, s, x.data(), y.data());
+  UPRES_DISPATCH_ALL(dev, pixel_shuffle, s, x.data(), y.data());
   return record(y, "pixel_shuffle", {x}, [s, dev](const Tensor& gy) {
     Tensor gx = Tensor::empty(low_shape(s), dev);
-    UPRES_DISPATCH(dev, pixel_unshuffle, s, gy.data(), gx.data());
+    UPRES_DISPATCH_ALL(dev, pixel_unshuffle, s, gy.data(), gx.data());
     return std::vector<Tensor>{gx};
   });
 }
@@ -53,10 +54,10 @@ Tensor pixel_unshuffle(const Tensor& x, int64_t r) {
   Device dev = common_device("pixel_unshuffle", {&x});
   kern::ShuffleShape s = shape_from_high("pixel_unshuffle", x, r);
   Tensor y = Tensor::empty(low_shape(s), dev);
-  UPRES_DISPATCH(dev, pixel_unshuffle, s, x.data(), y.data());
+  UPRES_DISPATCH_ALL(dev, pixel_unshuffle, s, x.data(), y.data());
   return record(y, "pixel_unshuffle", {x}, [s, dev](const Tensor& gy) {
     Tensor gx = Tensor::empty(high_shape(s), dev);
-    UPRES_DISPATCH(dev, pixel_shuffle, s, gy.data(), gx.data());
+    UPRES_DISPATCH_ALL(dev, pixel_shuffle, s, gy.data(), gx.data());
     return std::vector<Tensor>{gx};
   });
 }

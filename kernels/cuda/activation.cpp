@@ -1,0 +1,2 @@
+// activation.cpp - activation.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/activation.cuh"

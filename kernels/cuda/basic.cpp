@@ -1,0 +1,2 @@
+// basic.cpp - basic.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/basic.cuh"

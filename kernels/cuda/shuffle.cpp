@@ -1,0 +1,2 @@
+// shuffle.cpp - shuffle.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/shuffle.cuh"
