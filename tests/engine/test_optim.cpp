@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/dispatch.h"
 #include "engine/error.h"
 #include "engine/optim.h"
 #include "engine/rng.h"
@@ -397,4 +398,29 @@ TEST(Optimizer, LeastSquaresConvergesWithEachOptimizer) {
     const auto xv = x.to_vector();
     for (int j = 0; j < n; ++j) EXPECT_NEAR(xv[j], x_true[j], run.tol) << "x[" << j << "]";
   }
+}
+
+TEST(ClipGradNorm, LargeGradientsMatchNaiveLoopForAnyThreadCount) {
+  // 5 x 8192 + 17 elements: several reduction blocks, so threads really split the work.
+  Rng rng(5);
+  const int64_t n = 5 * 8192 + 17;
+  Tensor p = Tensor::zeros({n}).set_requires_grad();
+  p.set_grad(Tensor::uniform({n}, -2, 2, rng));
+  const auto g = p.grad().to_vector();
+  double ss = 0, s3 = 0, mx = 0;
+  for (float v : g) {
+    ss += double(v) * v;
+    s3 += std::pow(std::fabs(double(v)), 3.0);
+    mx = std::max(mx, std::fabs(double(v)));
+  }
+  std::vector<double> norms[2];
+  for (int threads : {1, 2}) {
+    set_cpu_threads(threads);
+    norms[threads - 1] = {grad_norm({p}), grad_norm({p}, 3.0), grad_norm({p}, INFINITY)};
+  }
+  set_cpu_threads(0);
+  EXPECT_EQ(norms[0], norms[1]);  // fixed blocks: the same sums in the same order
+  EXPECT_NEAR(norms[0][0], std::sqrt(ss), 1e-6 * std::sqrt(ss));
+  EXPECT_NEAR(norms[0][1], std::cbrt(s3), 1e-6 * std::cbrt(s3));
+  EXPECT_EQ(norms[0][2], mx);
 }
