@@ -1,6 +1,13 @@
 // Parity of the kernels/cuda kernels on a real GPU against the cpu kernels: the same checks as
 // tests/parity/test_parity_simt.cpp (parity.h). ctest label `gpu`; without a GPU, or in a build
 // without CUDA, every test reports a skip saying which.
+// The toolkit's headers come first: the simt runtime (included by parity.h) declares dim3,
+// float4 & co. only where <cuda_runtime.h> has not (kernels/simt/types.h).
+#if defined(UPRES_WITH_CUDA)
+#include "kernels/cuda/check.h"
+#include "kernels/cuda/runtime.h"
+#endif
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -10,11 +17,6 @@
 #include "kernels/cuda/basic.h"
 #include "kernels/cuda/shuffle.h"
 #include "parity/parity.h"
-
-#if defined(UPRES_WITH_CUDA)
-#include "kernels/cuda/check.h"
-#include "kernels/cuda/runtime.h"
-#endif
 
 namespace {
 
