@@ -71,8 +71,8 @@ void sum_reduce(const kern::Context& ctx, const kern::ReduceShape& s, float scal
                 float* y) {
   const int64_t out_n = s.out_numel;
   if (out_n == 0) return;
-  if (s.in_numel == 0) {
-    for (int64_t o = 0; o < out_n; ++o) y[o] = 0.0f;
+  if (s.in_numel == 0) {  // empty sums are 0; scaled, an empty mean is 0 * inf = NaN, as torch
+    for (int64_t o = 0; o < out_n; ++o) y[o] = scale * 0.0f;
     return;
   }
   if (s.ndim == 0) {

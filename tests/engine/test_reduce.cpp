@@ -129,6 +129,16 @@ TEST(Sum, SameBitsForAnyThreadCount) {
   set_cpu_threads(0);
 }
 
+TEST(Sum, EmptyInputsGiveZeroSumAndNanMean) {
+  Tensor x = Tensor::zeros({2, 0, 3});
+  EXPECT_EQ(sum(x).item(), 0.f);
+  EXPECT_TRUE(std::isnan(mean(x).item()));
+  Tensor s = sum(x, {1});
+  EXPECT_EQ(s.shape(), (Shape{2, 3}));
+  EXPECT_EQ(s.to_vector(), std::vector<float>(6, 0.f));
+  EXPECT_EQ(sum(x, {0}).shape(), (Shape{0, 3}));
+}
+
 TEST(Sum, BadDimsThrow) {
   Tensor x = Tensor::zeros({2, 3, 7, 9});
   EXPECT_THROW(sum(x, {4}), Error);
