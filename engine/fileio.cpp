@@ -31,7 +31,8 @@ std::string parent_dir(const std::string& path) {
 
 InputFile::InputFile(const std::string& path) : path_(path) {
   do {
-    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO must not hang before we can reject it below.
+    fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   } while (fd_ < 0 && errno == EINTR);
   if (fd_ < 0) UPRES_FAIL("cannot open '", path, "' for reading: ", errno_text(errno));
   struct stat st {};
@@ -45,6 +46,7 @@ InputFile::InputFile(const std::string& path) : path_(path) {
     UPRES_FAIL("cannot read '", path, "': ", S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file");
   }
   size_ = static_cast<std::uint64_t>(st.st_size);
+  ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) & ~O_NONBLOCK);
 }
 
 InputFile::InputFile(InputFile&& o) noexcept : path_(std::move(o.path_)), fd_(o.fd_), size_(o.size_) {

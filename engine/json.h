@@ -30,6 +30,7 @@
 #include <initializer_list>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -48,8 +49,13 @@ class Value {
   Value(std::nullptr_t) {}
   Value(bool b) : type_(Type::boolean), bool_(b) {}
   Value(double d) : type_(Type::number), num_(d) {}
-  Value(int v) : Value(static_cast<int64_t>(v)) {}
-  Value(int64_t v) : type_(Type::number), num_(static_cast<double>(v)), int_(v), is_int_(true) {}
+  // Any integer type; exact (is_int64) unless an unsigned value exceeds INT64_MAX.
+  template <typename I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>, int> = 0>
+  Value(I v)
+      : type_(Type::number),
+        num_(static_cast<double>(v)),
+        int_(static_cast<int64_t>(v)),
+        is_int_(!(std::is_unsigned_v<I> && static_cast<uint64_t>(v) > static_cast<uint64_t>(INT64_MAX))) {}
   Value(const char* s) : type_(Type::string), str_(s) {}
   Value(std::string s) : type_(Type::string), str_(std::move(s)) {}
   Value(std::string_view s) : type_(Type::string), str_(s) {}

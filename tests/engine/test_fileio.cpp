@@ -76,6 +76,11 @@ TEST(ReadFile, ErrorsNameTheFile) {
 
   msg = error_of([&] { read_file(dir.path()); });
   EXPECT_NE(msg.find("is a directory"), std::string::npos) << msg;
+
+  // A FIFO is rejected without blocking in open().
+  ASSERT_EQ(::mkfifo(dir.file("fifo").c_str(), 0600), 0);
+  msg = error_of([&] { read_file(dir.file("fifo")); });
+  EXPECT_NE(msg.find("not a regular file"), std::string::npos) << msg;
 }
 
 TEST(InputFile, ReadAtPastTheEndThrows) {

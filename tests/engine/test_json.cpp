@@ -232,6 +232,17 @@ TEST(Json, DumpDoublesShortestAndExact) {
   }
 }
 
+TEST(Json, IntegerConstructors) {
+  EXPECT_EQ(js::dump(js::Value(3u)), "3");
+  EXPECT_EQ(js::dump(js::Value(-7LL)), "-7");
+  EXPECT_EQ(js::dump(js::Value(static_cast<short>(-2))), "-2");
+  EXPECT_TRUE(js::Value(uint64_t{1} << 62).is_int64());
+  js::Value huge(~uint64_t{0});  // beyond int64: kept as a double
+  EXPECT_FALSE(huge.is_int64());
+  EXPECT_EQ(huge.as_double(), 18446744073709551615.0);
+  EXPECT_TRUE(js::Value(true).is_bool());
+}
+
 TEST(Json, DumpRejectsNanAndInfinity) {
   EXPECT_THROW(js::dump(js::Value(std::nan(""))), Error);
   EXPECT_THROW(js::dump(js::Value::array({js::Value(HUGE_VAL)})), Error);

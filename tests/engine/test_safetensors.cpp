@@ -46,7 +46,7 @@ std::string f32_bytes(const std::vector<float>& v) {
 std::vector<uint32_t> bits(const Tensor& t) {
   std::vector<float> v = t.to_vector();
   std::vector<uint32_t> b(v.size());
-  std::memcpy(b.data(), v.data(), v.size() * 4);
+  if (!v.empty()) std::memcpy(b.data(), v.data(), v.size() * 4);
   return b;
 }
 
