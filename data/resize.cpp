@@ -1,0 +1,190 @@
+// resize.cpp - MATLAB imresize: weight tables (host, double precision) and two
+// gather passes (kernels/cpu/resize.h). See resize.h for the algorithm.
+#include "data/resize.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+
+#include "engine/dispatch.h"
+#include "engine/error.h"
+#include "kernels/cpu/resize.h"
+
+namespace upres::data {
+
+namespace {
+
+// MATLAB's kernels (imresize.m: cubic, triangle, box) and their widths.
+double cubic(double x) {
+  const double a = std::fabs(x), a2 = a * a, a3 = a2 * a;
+  if (a <= 1.0) return 1.5 * a3 - 2.5 * a2 + 1.0;
+  if (a <= 2.0) return -0.5 * a3 + 2.5 * a2 - 4.0 * a + 2.0;
+  return 0.0;
+}
+double triangle(double x) {
+  if (x >= -1.0 && x < 0.0) return x + 1.0;
+  if (x >= 0.0 && x <= 1.0) return 1.0 - x;
+  return 0.0;
+}
+double box(double x) { return (x >= -0.5 && x < 0.5) ? 1.0 : 0.0; }
+
+double kernel_value(ResizeKernel k, double x) {
+  switch (k) {
+    case ResizeKernel::nearest: return box(x);
+    case ResizeKernel::bilinear: return triangle(x);
+    case ResizeKernel::bicubic: return cubic(x);
+  }
+  return 0.0;
+}
+double kernel_width(ResizeKernel k) {
+  switch (k) {
+    case ResizeKernel::nearest: return 1.0;
+    case ResizeKernel::bilinear: return 2.0;
+    case ResizeKernel::bicubic: return 4.0;
+  }
+  return 0.0;
+}
+
+// MATLAB's 'symmetric' padding for a 0-based position: period 2n, mirrored halves.
+int32_t mirror(int64_t i, int64_t n) {
+  const int64_t period = 2 * n;
+  int64_t j = i % period;
+  if (j < 0) j += period;
+  return static_cast<int32_t>(j < n ? j : period - 1 - j);
+}
+
+// Round v/255 data to the nearest 8-bit level, half away from zero, saturated.
+void round_to_uint8(std::vector<float>& v) {
+  for (float& x : v) {
+    double q = std::floor(static_cast<double>(x) * 255.0 + 0.5);
+    x = static_cast<float>(std::clamp(q, 0.0, 255.0) / 255.0);
+  }
+}
+
+// One pass along the height (axis 0) or the width (axis 1) of all planes.
+void resize_axis(std::vector<float>& data, int channels, int64_t& h, int64_t& w, int axis, int64_t out,
+                 double scale, const ResizeOptions& opt) {
+  const int64_t in = axis == 0 ? h : w;
+  ResizeWeights t = resize_weights(in, out, scale, opt.kernel, opt.antialias);
+  kern::ResizeShape s;
+  s.planes = channels;
+  s.in_h = h;
+  s.in_w = w;
+  s.out_h = axis == 0 ? out : h;
+  s.out_w = axis == 0 ? w : out;
+  s.taps = t.taps;
+  std::vector<float> y(static_cast<size_t>(s.planes * s.out_h * s.out_w));
+  if (axis == 0)
+    UPRES_DISPATCH(Device::cpu, resize_height_forward, s, data.data(), t.index.data(), t.weight.data(), y.data());
+  else
+    UPRES_DISPATCH(Device::cpu, resize_width_forward, s, data.data(), t.index.data(), t.weight.data(), y.data());
+  if (opt.round_to_uint8) round_to_uint8(y);
+  data.swap(y);
+  h = s.out_h;
+  w = s.out_w;
+}
+
+Image resize_impl(const Image& img, int64_t out_h, int64_t out_w, double scale_h, double scale_w,
+                  const ResizeOptions& opt) {
+  UPRES_CHECK(!img.empty() && img.channels > 0, "imresize: the input image is empty (", img.width, "x",
+              img.height, ", ", img.channels, " channels)");
+  UPRES_CHECK(out_h >= 1 && out_w >= 1 && out_h <= (1 << 20) && out_w <= (1 << 20), "imresize: output size ",
+              out_w, "x", out_h, " from a ", img.width, "x", img.height,
+              " image; expected 1 to 1048576 pixels per side");
+  std::vector<float> data = img.pixels;
+  if (opt.round_to_uint8) round_to_uint8(data);  // a uint8 image holds whole levels to begin with
+  int64_t h = img.height, w = img.width;
+  // MATLAB: [~, order] = sort(scale) - the smaller scale first, the height on ties.
+  const bool height_first = scale_h <= scale_w;
+  for (int pass = 0; pass < 2; ++pass) {
+    const int axis = (pass == 0) == height_first ? 0 : 1;
+    if (axis == 0)
+      resize_axis(data, img.channels, h, w, 0, out_h, scale_h, opt);
+    else
+      resize_axis(data, img.channels, h, w, 1, out_w, scale_w, opt);
+  }
+  Image out(static_cast<int>(w), static_cast<int>(h), img.channels);
+  out.pixels = std::move(data);
+  return out;
+}
+
+}  // namespace
+
+ResizeKernel resize_kernel_from_name(const std::string& name) {
+  std::string n = name;
+  std::transform(n.begin(), n.end(), n.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (n == "nearest" || n == "box") return ResizeKernel::nearest;
+  if (n == "bilinear" || n == "linear" || n == "triangle") return ResizeKernel::bilinear;
+  if (n == "bicubic" || n == "cubic") return ResizeKernel::bicubic;
+  UPRES_FAIL("imresize: unknown kernel '", name, "'; expected bicubic, bilinear or nearest");
+}
+
+const char* resize_kernel_name(ResizeKernel k) {
+  switch (k) {
+    case ResizeKernel::nearest: return "nearest";
+    case ResizeKernel::bilinear: return "bilinear";
+    case ResizeKernel::bicubic: return "bicubic";
+  }
+  return "?";
+}
+
+ResizeWeights resize_weights(int64_t in, int64_t out, double scale, ResizeKernel kernel, bool antialias) {
+  UPRES_CHECK(in >= 1 && out >= 1, "resize_weights: lengths in ", in, ", out ", out, " must be positive");
+  UPRES_CHECK(scale > 0 && std::isfinite(scale), "resize_weights: scale ", scale, " must be positive and finite");
+  const bool stretch = antialias && scale < 1.0 && kernel != ResizeKernel::nearest;
+  const double width = stretch ? kernel_width(kernel) / scale : kernel_width(kernel);
+  const int64_t P = static_cast<int64_t>(std::ceil(width)) + 2;
+  std::vector<int64_t> pos(static_cast<size_t>(out * P));  // 1-based, unmirrored
+  std::vector<double> wt(static_cast<size_t>(out * P));
+  for (int64_t o = 0; o < out; ++o) {
+    const double x = static_cast<double>(o + 1);
+    const double u = x / scale + 0.5 * (1.0 - 1.0 / scale);
+    const int64_t left = static_cast<int64_t>(std::floor(u - width / 2.0));
+    double sum = 0.0;
+    for (int64_t k = 0; k < P; ++k) {
+      const double d = u - static_cast<double>(left + k);
+      const double v = stretch ? scale * kernel_value(kernel, scale * d) : kernel_value(kernel, d);
+      pos[o * P + k] = left + k;
+      wt[o * P + k] = v;
+      sum += v;
+    }
+    UPRES_CHECK(sum != 0.0, "resize_weights: output ", o, " has no input samples under the kernel");
+    for (int64_t k = 0; k < P; ++k) wt[o * P + k] /= sum;
+  }
+  // Drop the table columns that are zero for every output (MATLAB's `kill`).
+  std::vector<int64_t> keep;
+  for (int64_t k = 0; k < P; ++k) {
+    bool any = false;
+    for (int64_t o = 0; o < out && !any; ++o) any = wt[o * P + k] != 0.0;
+    if (any) keep.push_back(k);
+  }
+  ResizeWeights t;
+  t.in = in;
+  t.out = out;
+  t.taps = static_cast<int64_t>(keep.size());
+  t.index.resize(static_cast<size_t>(out * t.taps));
+  t.weight.resize(static_cast<size_t>(out * t.taps));
+  for (int64_t o = 0; o < out; ++o)
+    for (int64_t j = 0; j < t.taps; ++j) {
+      t.index[o * t.taps + j] = mirror(pos[o * P + keep[j]] - 1, in);
+      t.weight[o * t.taps + j] = static_cast<float>(wt[o * P + keep[j]]);
+    }
+  return t;
+}
+
+Image imresize(const Image& img, double scale, const ResizeOptions& opt) {
+  UPRES_CHECK(scale > 0 && std::isfinite(scale), "imresize: scale ", scale, " must be positive and finite");
+  const int64_t out_h = static_cast<int64_t>(std::ceil(img.height * scale));
+  const int64_t out_w = static_cast<int64_t>(std::ceil(img.width * scale));
+  return resize_impl(img, out_h, out_w, scale, scale, opt);
+}
+
+Image imresize(const Image& img, int out_height, int out_width, const ResizeOptions& opt) {
+  UPRES_CHECK(img.width > 0 && img.height > 0, "imresize: the input image is empty");
+  UPRES_CHECK(out_height >= 1 && out_width >= 1, "imresize: output size ", out_width, "x", out_height,
+              " must be positive");
+  return resize_impl(img, out_height, out_width, static_cast<double>(out_height) / img.height,
+                     static_cast<double>(out_width) / img.width, opt);
+}
+
+}  // namespace upres::data
