@@ -4,11 +4,14 @@
 //   dL/dop(A) = G op(B)^T,   dL/dop(B) = op(A)^T G,
 // and a transposed operand gets the transpose of that: e.g. with A transposed,
 // dL/dA = (G op(B)^T)^T = op(B) G^T. Each case below is one bmm with the right flags.
+// On cuda and simt, gemm is kernels/cuda/sgemm.h's: the hand-written SGEMM for small products,
+// cuBLAS for large ones.
 #include "engine/ops/matmul.h"
 
 #include "engine/autograd.h"
 #include "engine/dispatch.h"
 #include "kernels/cpu/gemm.h"
+#include "kernels/cuda/sgemm.h"
 
 namespace upres {
 
@@ -28,8 +31,8 @@ Tensor bmm(const Tensor& a, const Tensor& b, bool ta, bool tb) {
               " differ");
   Tensor c = Tensor::empty(batched ? Shape{batch, M, N} : Shape{M, N}, dev);
   for (int64_t i = 0; i < batch; ++i)
-    UPRES_DISPATCH(dev, gemm, ta, tb, M, N, K, 1.0f, a.data() + i * ar * ac, ac,
-                   b.data() + i * br * bc, bc, 0.0f, c.data() + i * M * N, N);
+    UPRES_DISPATCH_ALL(dev, gemm, ta, tb, M, N, K, 1.0f, a.data() + i * ar * ac, ac,
+                       b.data() + i * br * bc, bc, 0.0f, c.data() + i * M * N, N);
 
   const bool need_a = a.requires_grad(), need_b = b.requires_grad();
   Tensor as = a.detach(), bs = b.detach();
@@ -53,8 +56,8 @@ Tensor gram(const Tensor& x) {
   Tensor g = Tensor::empty({N, C, C}, dev);
   for (int64_t n = 0; n < N; ++n) {
     const float* f = x.data() + n * C * HW;
-    UPRES_DISPATCH(dev, gemm, false, true, C, C, HW, alpha, f, HW, f, HW, 0.0f,
-                   g.data() + n * C * C, C);
+    UPRES_DISPATCH_ALL(dev, gemm, false, true, C, C, HW, alpha, f, HW, f, HW, 0.0f,
+                       g.data() + n * C * C, C);
   }
   Tensor xs = x.detach();
   return record(g, "gram", {x}, [=](const Tensor& gg) {
@@ -63,8 +66,8 @@ Tensor gram(const Tensor& x) {
       const float* f = xs.data() + n * C * HW;
       const float* d = gg.data() + n * C * C;
       float* out = gx.data() + n * C * HW;
-      UPRES_DISPATCH(dev, gemm, false, false, C, HW, C, alpha, d, C, f, HW, 0.0f, out, HW);
-      UPRES_DISPATCH(dev, gemm, true, false, C, HW, C, alpha, d, C, f, HW, 1.0f, out, HW);
+      UPRES_DISPATCH_ALL(dev, gemm, false, false, C, HW, C, alpha, d, C, f, HW, 0.0f, out, HW);
+      UPRES_DISPATCH_ALL(dev, gemm, true, false, C, HW, C, alpha, d, C, f, HW, 1.0f, out, HW);
     }
     return std::vector<Tensor>{gx};
   });

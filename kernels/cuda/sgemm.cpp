@@ -1,0 +1,2 @@
+// sgemm.cpp - sgemm.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/sgemm.cuh"
