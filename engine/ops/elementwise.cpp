@@ -12,6 +12,8 @@
 #include "engine/dispatch.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/reduce.h"
+#include "kernels/cuda/elementwise.h"
+#include "kernels/cuda/reduce.h"
 
 namespace upres {
 
@@ -50,7 +52,7 @@ Tensor expand(const Tensor& x, const Shape& shape) {
               to_string(x.shape()), " to ", to_string(shape));
   kern::BroadcastShape s = broadcast_desc("expand", x.shape(), {}, shape);
   Tensor y = Tensor::empty(shape, x.device());
-  UPRES_DISPATCH(x.device(), broadcast_copy, s, x.data(), y.data());
+  UPRES_DISPATCH_ALL(x.device(), broadcast_copy, s, x.data(), y.data());
   Shape from = x.shape();
   return record(y, "expand", {x}, [from](const Tensor& gy) { return std::vector<Tensor>{sum_to(gy, from)}; });
 }
@@ -62,7 +64,7 @@ Tensor binary(const char* name, BinaryOp op, const Tensor& a, const Tensor& b) {
   const Shape out = broadcast_shape(name, a.shape(), b.shape());
   const kern::BroadcastShape s = broadcast_desc(name, a.shape(), b.shape(), out);
   Tensor y = Tensor::empty(out, dev);
-  UPRES_DISPATCH(dev, binary_forward, op, s, a.data(), b.data(), y.data());
+  UPRES_DISPATCH_ALL(dev, binary_forward, op, s, a.data(), b.data(), y.data());
   if (!needs_grad({&a, &b})) return y;
 
   const bool need_a = a.requires_grad(), need_b = b.requires_grad();
@@ -81,7 +83,7 @@ Tensor binary(const char* name, BinaryOp op, const Tensor& a, const Tensor& b) {
         continue;
       }
       Tensor local = Tensor::empty(gy.shape(), gy.device());
-      UPRES_DISPATCH(gy.device(), binary_backward, op, k, s, gy.data(), as.data(), bs.data(), local.data());
+      UPRES_DISPATCH_ALL(gy.device(), binary_backward, op, k, s, gy.data(), as.data(), bs.data(), local.data());
       g[k] = sum_to(local, target);
     }
     return g;
@@ -91,13 +93,13 @@ Tensor binary(const char* name, BinaryOp op, const Tensor& a, const Tensor& b) {
 Tensor scalar_op(const char* name, ScalarOp op, const Tensor& a, float v) {
   Device dev = common_device(name, {&a});
   Tensor y = Tensor::empty(a.shape(), dev);
-  UPRES_DISPATCH(dev, scalar_forward, op, a.numel(), a.data(), v, y.data());
+  UPRES_DISPATCH_ALL(dev, scalar_forward, op, a.numel(), a.data(), v, y.data());
   return record(y, name, {a}, [op, v](const Tensor& gy) {
     Tensor g = gy;  // add, sub: dy/dx = 1
     if (op == ScalarOp::rsub) g = neg(gy);
     if (op == ScalarOp::mul || op == ScalarOp::div) {
       g = Tensor::empty(gy.shape(), gy.device());
-      UPRES_DISPATCH(gy.device(), scalar_forward, op, gy.numel(), gy.data(), v, g.data());
+      UPRES_DISPATCH_ALL(gy.device(), scalar_forward, op, gy.numel(), gy.data(), v, g.data());
     }
     return std::vector<Tensor>{g};
   });
@@ -106,7 +108,7 @@ Tensor scalar_op(const char* name, ScalarOp op, const Tensor& a, float v) {
 Tensor unary(const char* name, kern::UnaryParams p, const Tensor& a) {
   Device dev = common_device(name, {&a});
   Tensor y = Tensor::empty(a.shape(), dev);
-  UPRES_DISPATCH(dev, unary_forward, p, a.numel(), a.data(), y.data());
+  UPRES_DISPATCH_ALL(dev, unary_forward, p, a.numel(), a.data(), y.data());
   // exp and sqrt differentiate from their output, the others from their input;
   // save only the one the backward reads.
   const bool from_output = p.op == UnaryOp::exp || p.op == UnaryOp::sqrt;
@@ -114,7 +116,7 @@ Tensor unary(const char* name, kern::UnaryParams p, const Tensor& a) {
   return record(y, name, {a}, [p, saved](const Tensor& gy) {
     Tensor gx = Tensor::empty(saved.shape(), saved.device());
     // The kernel reads only the operand it needs; the other pointer is a stand-in.
-    UPRES_DISPATCH(saved.device(), unary_backward, p, saved.numel(), saved.data(), saved.data(),
+    UPRES_DISPATCH_ALL(saved.device(), unary_backward, p, saved.numel(), saved.data(), saved.data(),
                    gy.data(), gx.data());
     return std::vector<Tensor>{gx};
   });
@@ -143,7 +145,7 @@ Tensor sum_to(const Tensor& g, const Shape& shape) {
   kern::ReduceShape s;
   UPRES_CHECK(kern::make_reduce(gs, reduce, &s), "sum_to: ", to_string(gs), " has too many dimensions");
   Tensor y = Tensor::empty(shape, dev);
-  UPRES_DISPATCH(dev, sum_reduce, s, 1.0f, g.data(), y.data());
+  UPRES_DISPATCH_ALL(dev, sum_reduce, s, 1.0f, g.data(), y.data());
   Shape from = gs;
   return record(y, "sum_to", {g}, [from](const Tensor& gy) { return std::vector<Tensor>{expand(gy, from)}; });
 }

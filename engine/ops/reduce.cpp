@@ -12,6 +12,7 @@
 #include "engine/dispatch.h"
 #include "engine/ops/elementwise.h"
 #include "kernels/cpu/reduce.h"
+#include "kernels/cuda/reduce.h"
 
 namespace upres {
 
@@ -25,7 +26,7 @@ Tensor reduce_impl(const char* name, const Tensor& x, const std::vector<bool>& r
   UPRES_CHECK(kern::make_reduce(x.shape(), reduce, &s), name, ": input ", to_string(x.shape()),
               " has too many dimensions");
   Tensor y = Tensor::empty(out, dev);
-  UPRES_DISPATCH(dev, sum_reduce, s, scale, x.data(), y.data());
+  UPRES_DISPATCH_ALL(dev, sum_reduce, s, scale, x.data(), y.data());
   // Backward: dx = scale * dy, stretched over the reduced dims. The gradient is
   // first reshaped to keep size-1 dims where x was reduced, then broadcast.
   Shape kept = x.shape();
@@ -105,8 +106,8 @@ Tensor pixel_loss(const char* name, Loss kind, const Tensor& a, const Tensor& b,
   const int64_t n = a.numel();
   const float scale = r == Reduction::mean ? 1.0f / static_cast<float>(n) : 1.0f;
   Tensor y = Tensor::empty({}, dev);
-  if (kind == Loss::l1) UPRES_DISPATCH(dev, l1_loss_forward, n, a.data(), b.data(), scale, y.data());
-  else UPRES_DISPATCH(dev, mse_loss_forward, n, a.data(), b.data(), scale, y.data());
+  if (kind == Loss::l1) UPRES_DISPATCH_ALL(dev, l1_loss_forward, n, a.data(), b.data(), scale, y.data());
+  else UPRES_DISPATCH_ALL(dev, mse_loss_forward, n, a.data(), b.data(), scale, y.data());
   const bool need_a = a.requires_grad(), need_b = b.requires_grad();
   Tensor as = a.detach(), bs = b.detach();
   return record(y, name, {a, b}, [=](const Tensor& gy) {
@@ -114,8 +115,8 @@ Tensor pixel_loss(const char* name, Loss kind, const Tensor& a, const Tensor& b,
     Tensor gb = need_b ? Tensor::empty(bs.shape(), bs.device()) : Tensor();
     float* pa = need_a ? ga.data() : nullptr;
     float* pb = need_b ? gb.data() : nullptr;
-    if (kind == Loss::l1) UPRES_DISPATCH(as.device(), l1_loss_backward, n, as.data(), bs.data(), gy.data(), scale, pa, pb);
-    else UPRES_DISPATCH(as.device(), mse_loss_backward, n, as.data(), bs.data(), gy.data(), scale, pa, pb);
+    if (kind == Loss::l1) UPRES_DISPATCH_ALL(as.device(), l1_loss_backward, n, as.data(), bs.data(), gy.data(), scale, pa, pb);
+    else UPRES_DISPATCH_ALL(as.device(), mse_loss_backward, n, as.data(), bs.data(), gy.data(), scale, pa, pb);
     return std::vector<Tensor>{ga, gb};
   });
 }

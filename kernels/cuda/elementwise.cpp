@@ -1,0 +1,2 @@
+// elementwise.cpp - elementwise.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/elementwise.cuh"

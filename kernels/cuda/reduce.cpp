@@ -1,0 +1,2 @@
+// reduce.cpp - reduce.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/reduce.cuh"

@@ -1,0 +1,2 @@
+// reduce.cu - reduce.cuh compiled by nvcc into upres::cuda.
+#include "kernels/cuda/reduce.cuh"
