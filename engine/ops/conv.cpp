@@ -12,6 +12,7 @@
 #include "engine/autograd.h"
 #include "engine/dispatch.h"
 #include "kernels/cpu/conv.h"
+#include "kernels/cuda/conv.h"
 #include "kernels/shapes/conv.h"
 
 namespace upres {
@@ -116,7 +117,7 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
   const kern::ConvShape s = conv2d_shape(x, weight, p);
   const float* b = bias_data("conv2d", bias, s.Cout);
   Tensor y = Tensor::empty({s.N, s.Cout, s.Hout, s.Wout}, dev);
-  UPRES_DISPATCH(dev, conv2d_forward, s, x.data(), weight.data(), b, y.data());
+  UPRES_DISPATCH_ALL(dev, conv2d_forward, s, x.data(), weight.data(), b, y.data());
 
   std::vector<Tensor> inputs = {x, weight};
   if (bias.defined()) inputs.push_back(bias);
@@ -128,15 +129,15 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
     std::vector<Tensor> grads(has_b ? 3 : 2);
     if (need_x) {
       grads[0] = Tensor::empty(xs.shape(), dev);
-      UPRES_DISPATCH(dev, conv2d_backward_data, s, gy.data(), ws.data(), grads[0].data());
+      UPRES_DISPATCH_ALL(dev, conv2d_backward_data, s, gy.data(), ws.data(), grads[0].data());
     }
     if (need_w) {
       grads[1] = Tensor::empty(ws.shape(), dev);
-      UPRES_DISPATCH(dev, conv2d_backward_weight, s, xs.data(), gy.data(), grads[1].data());
+      UPRES_DISPATCH_ALL(dev, conv2d_backward_weight, s, xs.data(), gy.data(), grads[1].data());
     }
     if (need_b) {
       grads[2] = Tensor::empty({s.Cout}, dev);
-      UPRES_DISPATCH(dev, conv2d_backward_bias, s, gy.data(), grads[2].data());
+      UPRES_DISPATCH_ALL(dev, conv2d_backward_bias, s, gy.data(), grads[2].data());
     }
     return grads;
   });
@@ -149,8 +150,8 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
   const kern::ConvShape s = conv_transpose2d_shape(x, weight, p);  // s.Cin/H/W: our output
   const float* b = bias_data("conv_transpose2d", bias, s.Cin);
   Tensor y = Tensor::empty({s.N, s.Cin, s.H, s.W}, dev);
-  UPRES_DISPATCH(dev, conv2d_backward_data, s, x.data(), weight.data(), y.data());
-  if (b) UPRES_DISPATCH(dev, channel_bias_add, s.N, s.Cin, s.in_plane(), b, y.data());
+  UPRES_DISPATCH_ALL(dev, conv2d_backward_data, s, x.data(), weight.data(), y.data());
+  if (b) UPRES_DISPATCH_ALL(dev, channel_bias_add, s.N, s.Cin, s.in_plane(), b, y.data());
 
   std::vector<Tensor> inputs = {x, weight};
   if (bias.defined()) inputs.push_back(bias);
@@ -162,15 +163,15 @@ Tensor conv_transpose2d(const Tensor& x, const Tensor& weight, const Tensor& bia
     std::vector<Tensor> grads(has_b ? 3 : 2);
     if (need_x) {
       grads[0] = Tensor::empty(xs.shape(), dev);
-      UPRES_DISPATCH(dev, conv2d_forward, s, gy.data(), ws.data(), nullptr, grads[0].data());
+      UPRES_DISPATCH_ALL(dev, conv2d_forward, s, gy.data(), ws.data(), nullptr, grads[0].data());
     }
     if (need_w) {
       grads[1] = Tensor::empty(ws.shape(), dev);
-      UPRES_DISPATCH(dev, conv2d_backward_weight, s, gy.data(), xs.data(), grads[1].data());
+      UPRES_DISPATCH_ALL(dev, conv2d_backward_weight, s, gy.data(), xs.data(), grads[1].data());
     }
     if (need_b) {
       grads[2] = Tensor::empty({s.Cin}, dev);
-      UPRES_DISPATCH(dev, channel_sum, s.N, s.Cin, s.in_plane(), gy.data(), grads[2].data());
+      UPRES_DISPATCH_ALL(dev, channel_sum, s.N, s.Cin, s.in_plane(), gy.data(), grads[2].data());
     }
     return grads;
   });

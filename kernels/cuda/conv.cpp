@@ -1,0 +1,2 @@
+// conv.cpp - conv.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/conv.cuh"

@@ -1,0 +1,2 @@
+// conv.cu - conv.cuh compiled by nvcc into upres::cuda.
+#include "kernels/cuda/conv.cuh"
