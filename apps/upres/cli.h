@@ -80,5 +80,6 @@ data::Image bicubic_upscale(const data::Image& img, int64_t scale);
 int cmd_upscale(int argc, char** argv);  // argv[0] is "upscale"
 int cmd_train(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
+int cmd_metrics(int argc, char** argv);  // apps/upres/cmd_metrics.cpp
 
 }  // namespace upres::cli

@@ -22,6 +22,7 @@ const char* kUsage =
     "  upscale   enlarge an image with a model (default: the shipped ESPCN x2)\n"
     "  train     train a model on a folder of images (minimal ESPCN trainer)\n"
     "  eval      PSNR of a model against bicubic on a folder of HR images\n"
+    "  metrics   PSNR, SSIM, MS-SSIM, VIF and IFC of an image against a reference\n"
     "\n"
     "  upres COMMAND --help   options of one command\n"
     "  upres --version        the version\n";
@@ -47,7 +48,8 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "upscale")) return cmd_upscale(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "train")) return cmd_train(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
-    throw UsageError(std::string("unknown command '") + cmd + "' (commands: upscale, train, eval; see --help)");
+    if (!std::strcmp(cmd, "metrics")) return cmd_metrics(argc - 1, argv + 1);
+    throw UsageError(std::string("unknown command '") + cmd + "' (commands: upscale, train, eval, metrics; see --help)");
   } catch (const UsageError& e) {
     std::cerr << "upres: " << e.what() << "\n";
     return 2;
