@@ -10,6 +10,7 @@
 #include "engine/autograd.h"
 #include "engine/dispatch.h"
 #include "kernels/cpu/shape.h"
+#include "kernels/cuda/shape.h"
 
 namespace upres {
 
@@ -49,7 +50,7 @@ void copy_along(Device dev, int64_t outer, int64_t inner, const float* src, int6
   s.cols = len * inner;
   s.src_row_stride = src_size * inner;
   s.dst_row_stride = dst_size * inner;
-  UPRES_DISPATCH(dev, strided_copy, s, src + src_start * inner, dst + dst_start * inner);
+  UPRES_DISPATCH_ALL(dev, strided_copy, s, src + src_start * inner, dst + dst_start * inner);
 }
 
 // The view [P, H, W] of the last two dims of a tensor of rank >= 2.
@@ -178,11 +179,11 @@ Tensor pad(const Tensor& x, int64_t left, int64_t right, int64_t top, int64_t bo
   ys[ys.size() - 2] = s.out_h();
   ys[ys.size() - 1] = s.out_w();
   Tensor y = Tensor::empty(ys, dev);
-  UPRES_DISPATCH(dev, pad_forward, s, x.data(), y.data());
+  UPRES_DISPATCH_ALL(dev, pad_forward, s, x.data(), y.data());
   Shape xs = x.shape();
   return record(y, "pad", {x}, [s, xs](const Tensor& gy) {
     Tensor gx = Tensor::empty(xs, gy.device());
-    UPRES_DISPATCH(gy.device(), pad_backward, s, gy.data(), gx.data());
+    UPRES_DISPATCH_ALL(gy.device(), pad_backward, s, gy.data(), gx.data());
     return std::vector<Tensor>{gx};
   });
 }
@@ -208,7 +209,7 @@ Tensor crop(const Tensor& x, int64_t top, int64_t left, int64_t height, int64_t 
   s.src_row_stride = w;
   s.dst_plane_stride = height * width;
   s.dst_row_stride = width;
-  if (y.numel() > 0) UPRES_DISPATCH(dev, strided_copy, s, x.data() + top * w + left, y.data());
+  if (y.numel() > 0) UPRES_DISPATCH_ALL(dev, strided_copy, s, x.data() + top * w + left, y.data());
   Shape xs = x.shape();
   return record(y, "crop", {x}, [=](const Tensor& gy) {
     Tensor gx = Tensor::zeros(xs, gy.device());
@@ -220,7 +221,7 @@ Tensor crop(const Tensor& x, int64_t top, int64_t left, int64_t height, int64_t 
     b.src_row_stride = width;
     b.dst_plane_stride = h * w;
     b.dst_row_stride = w;
-    if (gy.numel() > 0) UPRES_DISPATCH(gy.device(), strided_copy, b, gy.data(), gx.data() + top * w + left);
+    if (gy.numel() > 0) UPRES_DISPATCH_ALL(gy.device(), strided_copy, b, gy.data(), gx.data() + top * w + left);
     return std::vector<Tensor>{gx};
   });
 }

@@ -1,0 +1,2 @@
+// shape.cpp - shape.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/shape.cuh"
