@@ -81,5 +81,6 @@ int cmd_upscale(int argc, char** argv);  // argv[0] is "upscale"
 int cmd_train(int argc, char** argv);
 int cmd_eval(int argc, char** argv);
 int cmd_metrics(int argc, char** argv);  // apps/upres/cmd_metrics.cpp
+int cmd_degrade(int argc, char** argv);  // apps/upres/cmd_degrade.cpp
 
 }  // namespace upres::cli

@@ -23,6 +23,7 @@ const char* kUsage =
     "  train     train a model on a folder of images (minimal ESPCN trainer)\n"
     "  eval      PSNR of a model against bicubic on a folder of HR images\n"
     "  metrics   PSNR, SSIM, MS-SSIM, VIF and IFC of an image against a reference\n"
+    "  degrade   make a low-resolution image: blur, bicubic downscale, noise, JPEG\n"
     "\n"
     "  upres COMMAND --help   options of one command\n"
     "  upres --version        the version\n";
@@ -49,7 +50,8 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "train")) return cmd_train(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "metrics")) return cmd_metrics(argc - 1, argv + 1);
-    throw UsageError(std::string("unknown command '") + cmd + "' (commands: upscale, train, eval, metrics; see --help)");
+    if (!std::strcmp(cmd, "degrade")) return cmd_degrade(argc - 1, argv + 1);
+    throw UsageError(std::string("unknown command '") + cmd + "' (commands: upscale, train, eval, metrics, degrade; see --help)");
   } catch (const UsageError& e) {
     std::cerr << "upres: " << e.what() << "\n";
     return 2;
