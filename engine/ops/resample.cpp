@@ -10,6 +10,7 @@
 #include "engine/dispatch.h"
 #include "kernels/cpu/pool.h"
 #include "kernels/cpu/upsample.h"
+#include "kernels/cuda/upsample.h"
 
 namespace upres {
 
@@ -29,9 +30,9 @@ namespace {
 void upsample_forward_kernel(Device dev, UpsampleMode mode, const kern::UpsampleShape& s, const float* x,
                              float* y) {
   switch (mode) {
-    case UpsampleMode::nearest: UPRES_DISPATCH(dev, upsample_nearest_forward, s, x, y); return;
-    case UpsampleMode::bilinear: UPRES_DISPATCH(dev, upsample_bilinear_forward, s, x, y); return;
-    case UpsampleMode::bicubic: UPRES_DISPATCH(dev, upsample_bicubic_forward, s, x, y); return;
+    case UpsampleMode::nearest: UPRES_DISPATCH_ALL(dev, upsample_nearest_forward, s, x, y); return;
+    case UpsampleMode::bilinear: UPRES_DISPATCH_ALL(dev, upsample_bilinear_forward, s, x, y); return;
+    case UpsampleMode::bicubic: UPRES_DISPATCH_ALL(dev, upsample_bicubic_forward, s, x, y); return;
   }
   UPRES_FAIL("upsample: unknown mode ", static_cast<int>(mode));
 }
@@ -39,9 +40,9 @@ void upsample_forward_kernel(Device dev, UpsampleMode mode, const kern::Upsample
 void upsample_backward_kernel(Device dev, UpsampleMode mode, const kern::UpsampleShape& s, const float* dy,
                               float* dx) {
   switch (mode) {
-    case UpsampleMode::nearest: UPRES_DISPATCH(dev, upsample_nearest_backward, s, dy, dx); return;
-    case UpsampleMode::bilinear: UPRES_DISPATCH(dev, upsample_bilinear_backward, s, dy, dx); return;
-    case UpsampleMode::bicubic: UPRES_DISPATCH(dev, upsample_bicubic_backward, s, dy, dx); return;
+    case UpsampleMode::nearest: UPRES_DISPATCH_ALL(dev, upsample_nearest_backward, s, dy, dx); return;
+    case UpsampleMode::bilinear: UPRES_DISPATCH_ALL(dev, upsample_bilinear_backward, s, dy, dx); return;
+    case UpsampleMode::bicubic: UPRES_DISPATCH_ALL(dev, upsample_bicubic_backward, s, dy, dx); return;
   }
   UPRES_FAIL("upsample: unknown mode ", static_cast<int>(mode));
 }

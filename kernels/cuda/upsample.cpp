@@ -1,0 +1,2 @@
+// upsample.cpp - upsample.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/upsample.cuh"

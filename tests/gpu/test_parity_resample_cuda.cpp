@@ -1,0 +1,37 @@
+// Parity of the resizing kernels on a real GPU against the cpu kernels: the same checks as
+// tests/parity/test_parity_resample.cpp (resample_parity.h), plus the engine's upsample op on
+// cuda. ctest label `gpu`; each test reports a skip without a GPU or without CUDA.
+#if defined(UPRES_WITH_CUDA)
+#include "kernels/cuda/runtime.h"
+#endif
+
+#include <gtest/gtest.h>
+
+#include "engine/backends.h"
+#include "kernels/cuda/upsample.h"
+#include "parity/resample_parity.h"
+
+namespace {
+
+using namespace upres::testing::parity;
+
+#if defined(UPRES_WITH_CUDA)
+#define UPRES_NEED_GPU()                                        \
+  if (!upres::device_available(upres::Device::cuda))            \
+  GTEST_SKIP() << "no CUDA GPU present (" << upres::cuda::describe_device() << ")"
+TEST(CudaParity, UpsampleNearestBilinearBicubicForwardBackward) {
+  UPRES_NEED_GPU();
+  check_upsample(Backend{upres::Device::cuda, Kernels{}, {}}, UPRES_RESAMPLE_KERNELS(upres::cuda));
+}
+TEST(CudaEngineOps, UpsampleMatchesCpu) {
+  UPRES_NEED_GPU();
+  check_upsample_ops(upres::Device::cuda);
+}
+#else
+TEST(CudaParity, UpsampleNearestBilinearBicubicForwardBackward) {
+  GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)";
+}
+TEST(CudaEngineOps, UpsampleMatchesCpu) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+#endif
+
+}  // namespace
