@@ -213,8 +213,9 @@ __device__ __forceinline__ void load_tile(const Operand& x, bool is_b, int d0, i
 // so the 8 A values of one k are contiguous too.
 // Napkin math: per thread and k, 4 LDS.128 for 64 FMAs (v3: 9 LDS.32 for 8 FMAs): shared memory
 // is no longer the limit; global: 8 KiB per 128*128*8*2 = 262144 FLOPs = 32 FLOP/byte. 64
-// accumulators + 16 operands per thread ~ 100 registers, 2 blocks per SM. Expect ~60-75% of
-// peak at n = 4096 (Boehm's measurements of the same structure on an A6000: ~70% of cuBLAS).
+// accumulators + 16 operands per thread: ptxas (sm_90) uses 96 registers, so 2 blocks per SM.
+// Expect ~60-75% of peak at n = 4096 (Boehm's measurements of the same structure on an A6000:
+// ~70% of cuBLAS).
 constexpr int kV4BM = 128, kV4BN = 128, kV4BK = 8, kV4TM = 8, kV4TN = 8;
 constexpr int kV4Threads = (kV4BM / kV4TM) * (kV4BN / kV4TN);  // 256
 
@@ -250,7 +251,9 @@ __global__ void sgemm_v4_blocktile_2d(Operand a, Operand b, Output c, int K, int
     }
     __syncthreads();
   }
+  UPRES_SGEMM_UNROLL
   for (int m = 0; m < kV4TM; ++m)
+    UPRES_SGEMM_UNROLL
     for (int n = 0; n < kV4TN; ++n) c.store(row0 + my_row0 + m, col0 + my_col0 + n, acc[m][n]);
 }
 
@@ -265,8 +268,9 @@ __global__ void sgemm_v4_blocktile_2d(Operand a, Operand b, Output c, int K, int
 // 128 threads (4 warps) per block.
 // Napkin math: per thread and k, 16 + 8 operand loads (4 + 2 LDS.128) for 128 FMAs: 5.3 FMA per
 // loaded float (v4: 4); global: 16 KiB per 128*128*16*2 = 524288 FLOPs = 32 FLOP/byte, and BK =
-// 16 halves the barriers per FLOP. ~128 accumulators + 24 operands ~ 170 registers: one block of
-// 128 threads per ~1/3 SM register file, 3 blocks (12 warps) per SM. Expect ~70-85% of peak at
+// 16 halves the barriers per FLOP. 128 accumulators + 24 operands: ptxas (sm_90) uses 157
+// registers, no spills; a block of 128 threads takes ~1/3 of an SM's register file, so 3 blocks
+// (12 warps) per SM. Expect ~70-85% of peak at
 // n = 4096 (within ~10-20% of cuBLAS, as in the kernels this progression follows).
 constexpr int kV5BM = 128, kV5BN = 128, kV5BK = 16;
 constexpr int kV5WM = 64, kV5WN = 64;             // warp tile
@@ -299,16 +303,16 @@ __global__ void sgemm_v5_warptile(Operand a, Operand b, Output c, int K, int til
         for (int q = 0; q < kV5TM; q += 4) {
           const int r = warp_row0 + wm * kV5SubM + lane_row0 + q;
           const float4 f = *reinterpret_cast<const float4*>(as + k * kV5BM + r);
-          float* dst = ra + wm * kV5TM + q;
-          dst[0] = f.x, dst[1] = f.y, dst[2] = f.z, dst[3] = f.w;
+          const int o = wm * kV5TM + q;
+          ra[o] = f.x, ra[o + 1] = f.y, ra[o + 2] = f.z, ra[o + 3] = f.w;
         }
       }
       UPRES_SGEMM_UNROLL
       for (int wn = 0; wn < kV5WNIter; ++wn) {
         const int col = warp_col0 + wn * kV5SubN + lane_col0;
         const float4 f = *reinterpret_cast<const float4*>(bs + k * kV5BN + col);
-        float* dst = rb + wn * kV5TN;
-        dst[0] = f.x, dst[1] = f.y, dst[2] = f.z, dst[3] = f.w;
+        const int o = wn * kV5TN;
+        rb[o] = f.x, rb[o + 1] = f.y, rb[o + 2] = f.z, rb[o + 3] = f.w;
       }
       UPRES_SGEMM_UNROLL
       for (int m = 0; m < kV5WMIter * kV5TM; ++m) {
@@ -318,9 +322,15 @@ __global__ void sgemm_v5_warptile(Operand a, Operand b, Output c, int K, int til
     }
     __syncthreads();
   }
+  // Fully unrolled, so that acc[][] is indexed by constants and stays in registers (ptxas -v:
+  // 0 bytes of stack; without the unrolling the 128 accumulators went to local memory).
+  UPRES_SGEMM_UNROLL
   for (int wm = 0; wm < kV5WMIter; ++wm)
+    UPRES_SGEMM_UNROLL
     for (int m = 0; m < kV5TM; ++m)
+      UPRES_SGEMM_UNROLL
       for (int wn = 0; wn < kV5WNIter; ++wn)
+        UPRES_SGEMM_UNROLL
         for (int n = 0; n < kV5TN; ++n)
           c.store(row0 + warp_row0 + wm * kV5SubM + lane_row0 + m,
                   col0 + warp_col0 + wn * kV5SubN + lane_col0 + n, acc[wm * kV5TM + m][wn * kV5TN + n]);

@@ -174,13 +174,13 @@ inline std::vector<Size> small_sizes() {
   return {{1, 1, 1}, {7, 9, 13}, {33, 65, 17}, {70, 3, 130}, {131, 133, 9}, {5, 3, 0}};
 }
 
-// Bigger ones for a real GPU: many blocks, partial tiles on every side, a square power of two.
+// Bigger ones for a real GPU: many blocks, partial tiles on every side, a long K with a thin C.
+// (The host reference costs ~2 M*N*K double operations per case: keep M*N*K below ~10^8.)
 inline std::vector<Size> gpu_sizes() {
   std::vector<Size> s = small_sizes();
   s.push_back({257, 511, 129});
-  s.push_back({1000, 17, 1000});
-  s.push_back({512, 512, 512});
-  s.push_back({1031, 1029, 67});
+  s.push_back({1000, 17, 300});
+  s.push_back({1031, 1029, 33});
   return s;
 }
 
