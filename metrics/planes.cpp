@@ -1,10 +1,24 @@
 // planes.cpp - image -> float64 planes on the 8-bit scale, with the SR evaluation protocol.
 #include "metrics/planes.h"
 
+#include <cmath>
+
 #include "data/color.h"
 #include "engine/error.h"
 
 namespace upres::metrics {
+
+namespace {
+
+// 255 v, snapped to the nearest integer when within 1e-4 of it: a float32 image
+// read from an 8-bit file holds float(k / 255), and 255 times that misses k by
+// up to ~1.5e-5; snapping returns k exactly, as tools that read uint8 see it.
+double level(double v) {
+  const double s = 255.0 * v, r = std::nearbyint(s);
+  return std::abs(s - r) < 1e-4 ? r : s;
+}
+
+}  // namespace
 
 Planes to_planes(const data::Image& img, const Protocol& p) {
   UPRES_CHECK(!img.empty() && img.width > 0 && img.height > 0, "metrics: the image is empty");
@@ -21,9 +35,10 @@ Planes to_planes(const data::Image& img, const Protocol& p) {
       const int sy = y + p.border, sx = x + p.border;
       const int64_t o = static_cast<int64_t>(y) * w + x;
       if (p.y && colour) {
-        out.plane(0)[o] = 255.0 * data::luma_bt601(img.at(0, sy, sx), img.at(1, sy, sx), img.at(2, sy, sx));
+        const double r = level(img.at(0, sy, sx)), g = level(img.at(1, sy, sx)), b = level(img.at(2, sy, sx));
+        out.plane(0)[o] = 255.0 * data::luma_bt601(r / 255.0, g / 255.0, b / 255.0);
       } else {
-        for (int c = 0; c < out_c; ++c) out.plane(c)[o] = 255.0 * static_cast<double>(img.at(c, sy, sx));
+        for (int c = 0; c < out_c; ++c) out.plane(c)[o] = level(img.at(c, sy, sx));
       }
     }
   return out;

@@ -2,8 +2,10 @@
 //
 // Metrics work on Planes: float64 samples on the 8-bit scale [0, 255], planar
 // (channel-major). data::Image stores [0, 1] floats; to_planes multiplies by 255
-// in double, so an image read from an 8-bit file gives its integers back to
-// ~1e-5 (float32 rounding of v / 255), far below any reported digit.
+// in double and snaps a result within 1e-4 of an integer to that integer, so an
+// image read from an 8-bit file gives back its exact 8-bit levels (float32 holds
+// k / 255 only to ~6e-8 relative) while unquantised values (a network's output)
+// stay as they are, give or take 1e-4 of a level.
 //
 // The protocol of published SR tables (DESIGN.md) is what to_planes applies:
 //   - y = true: the BT.601 luma of data/color.h, Y = 16 + (65.481 R + 128.553 G
