@@ -10,6 +10,7 @@
 #include "engine/dispatch.h"
 #include "kernels/cpu/pool.h"
 #include "kernels/cpu/upsample.h"
+#include "kernels/cuda/pool.h"
 #include "kernels/cuda/upsample.h"
 
 namespace upres {
@@ -100,11 +101,11 @@ Tensor avg_pool2d(const Tensor& x, int64_t kernel, int64_t stride, int64_t paddi
   Device dev = common_device("avg_pool2d", {&x});
   kern::PoolShape s = pool_shape("avg_pool2d", x, kernel, stride, padding);
   Tensor y = Tensor::empty(out_shape(x, s), dev);
-  UPRES_DISPATCH(dev, avg_pool2d_forward, s, x.data(), y.data());
+  UPRES_DISPATCH_ALL(dev, avg_pool2d_forward, s, x.data(), y.data());
   const Shape in_shape = x.shape();
   return record(y, "avg_pool2d", {x}, [s, dev, in_shape](const Tensor& gy) {
     Tensor gx = Tensor::empty(in_shape, dev);
-    UPRES_DISPATCH(dev, avg_pool2d_backward, s, gy.data(), gx.data());
+    UPRES_DISPATCH_ALL(dev, avg_pool2d_backward, s, gy.data(), gx.data());
     return std::vector<Tensor>{gx};
   });
 }
@@ -113,11 +114,11 @@ Tensor max_pool2d(const Tensor& x, int64_t kernel, int64_t stride, int64_t paddi
   Device dev = common_device("max_pool2d", {&x});
   kern::PoolShape s = pool_shape("max_pool2d", x, kernel, stride, padding);
   Tensor y = Tensor::empty(out_shape(x, s), dev);
-  UPRES_DISPATCH(dev, max_pool2d_forward, s, x.data(), y.data());
+  UPRES_DISPATCH_ALL(dev, max_pool2d_forward, s, x.data(), y.data());
   Tensor xs = x.detach();  // the backward finds the argmax again from the input
   return record(y, "max_pool2d", {x}, [s, xs](const Tensor& gy) {
     Tensor gx = Tensor::empty(xs.shape(), xs.device());
-    UPRES_DISPATCH(xs.device(), max_pool2d_backward, s, xs.data(), gy.data(), gx.data());
+    UPRES_DISPATCH_ALL(xs.device(), max_pool2d_backward, s, xs.data(), gy.data(), gx.data());
     return std::vector<Tensor>{gx};
   });
 }
@@ -136,11 +137,11 @@ Tensor adaptive_avg_pool2d(const Tensor& x, int64_t out_h, int64_t out_w) {
   s.out_h = out_h;
   s.out_w = out_w;
   Tensor y = Tensor::empty(out_shape(x, s), dev);
-  UPRES_DISPATCH(dev, adaptive_avg_pool2d_forward, s, x.data(), y.data());
+  UPRES_DISPATCH_ALL(dev, adaptive_avg_pool2d_forward, s, x.data(), y.data());
   const Shape in_shape = x.shape();
   return record(y, "adaptive_avg_pool2d", {x}, [s, dev, in_shape](const Tensor& gy) {
     Tensor gx = Tensor::empty(in_shape, dev);
-    UPRES_DISPATCH(dev, adaptive_avg_pool2d_backward, s, gy.data(), gx.data());
+    UPRES_DISPATCH_ALL(dev, adaptive_avg_pool2d_backward, s, gy.data(), gx.data());
     return std::vector<Tensor>{gx};
   });
 }

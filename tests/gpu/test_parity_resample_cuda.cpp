@@ -1,6 +1,6 @@
-// Parity of the resizing kernels on a real GPU against the cpu kernels: the same checks as
-// tests/parity/test_parity_resample.cpp (resample_parity.h), plus the engine's upsample op on
-// cuda. ctest label `gpu`; each test reports a skip without a GPU or without CUDA.
+// Parity of the resizing and pooling kernels on a real GPU against the cpu kernels: the same checks as
+// tests/parity/test_parity_resample.cpp (resample_parity.h), plus the engine's upsample and pooling
+// ops on cuda. ctest label `gpu`; each test reports a skip without a GPU or without CUDA.
 #if defined(UPRES_WITH_CUDA)
 #include "kernels/cuda/runtime.h"
 #endif
@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/backends.h"
+#include "kernels/cuda/pool.h"
 #include "kernels/cuda/upsample.h"
 #include "parity/resample_parity.h"
 
@@ -27,11 +28,23 @@ TEST(CudaEngineOps, UpsampleMatchesCpu) {
   UPRES_NEED_GPU();
   check_upsample_ops(upres::Device::cuda);
 }
+TEST(CudaParity, AvgMaxAdaptivePoolForwardBackward) {
+  UPRES_NEED_GPU();
+  check_pool(Backend{upres::Device::cuda, Kernels{}, {}}, UPRES_POOL_KERNELS(upres::cuda));
+}
+TEST(CudaEngineOps, PoolingMatchesCpu) {
+  UPRES_NEED_GPU();
+  check_pool_ops(upres::Device::cuda);
+}
 #else
 TEST(CudaParity, UpsampleNearestBilinearBicubicForwardBackward) {
   GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)";
 }
 TEST(CudaEngineOps, UpsampleMatchesCpu) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+TEST(CudaParity, AvgMaxAdaptivePoolForwardBackward) {
+  GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)";
+}
+TEST(CudaEngineOps, PoolingMatchesCpu) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
 #endif
 
 }  // namespace

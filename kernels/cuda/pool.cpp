@@ -1,0 +1,2 @@
+// pool.cpp - pool.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/pool.cuh"

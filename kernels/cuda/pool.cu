@@ -1,0 +1,2 @@
+// pool.cu - pool.cuh compiled by nvcc into upres::cuda.
+#include "kernels/cuda/pool.cuh"
