@@ -53,12 +53,9 @@ int32_t mirror(int64_t i, int64_t n) {
   return static_cast<int32_t>(j < n ? j : period - 1 - j);
 }
 
-// Round v/255 data to the nearest 8-bit level, half away from zero, saturated.
-void round_to_uint8(std::vector<float>& v) {
-  for (float& x : v) {
-    double q = std::floor(static_cast<double>(x) * 255.0 + 0.5);
-    x = static_cast<float>(std::clamp(q, 0.0, 255.0) / 255.0);
-  }
+// Round data held in 8-bit units to the nearest level, half away from zero, saturated.
+void round_levels(std::vector<float>& v) {
+  for (float& x : v) x = std::clamp(std::floor(x + 0.5f), 0.0f, 255.0f);
 }
 
 // One pass along the height (axis 0) or the width (axis 1) of all planes.
@@ -78,7 +75,7 @@ void resize_axis(std::vector<float>& data, int channels, int64_t& h, int64_t& w,
     UPRES_DISPATCH(Device::cpu, resize_height_forward, s, data.data(), t.index.data(), t.weight.data(), y.data());
   else
     UPRES_DISPATCH(Device::cpu, resize_width_forward, s, data.data(), t.index.data(), t.weight.data(), y.data());
-  if (opt.round_to_uint8) round_to_uint8(y);
+  if (opt.round_to_uint8) round_levels(y);
   data.swap(y);
   h = s.out_h;
   w = s.out_w;
@@ -92,7 +89,13 @@ Image resize_impl(const Image& img, int64_t out_h, int64_t out_w, double scale_h
               out_w, "x", out_h, " from a ", img.width, "x", img.height,
               " image; expected 1 to 1048576 pixels per side");
   std::vector<float> data = img.pixels;
-  if (opt.round_to_uint8) round_to_uint8(data);  // a uint8 image holds whole levels to begin with
+  // uint8 mode works in 8-bit units (whole numbers, exact in float): with the
+  // dyadic weights of x1/2 and x1/4 many results are exact .5 ties in MATLAB's
+  // double arithmetic, and v/255 (inexact in binary) would tip them downwards.
+  if (opt.round_to_uint8) {
+    for (float& x : data) x *= 255.0f;
+    round_levels(data);  // a uint8 image holds whole levels to begin with
+  }
   int64_t h = img.height, w = img.width;
   // MATLAB: [~, order] = sort(scale) - the smaller scale first, the height on ties.
   const bool height_first = scale_h <= scale_w;
@@ -103,6 +106,8 @@ Image resize_impl(const Image& img, int64_t out_h, int64_t out_w, double scale_h
     else
       resize_axis(data, img.channels, h, w, 1, out_w, scale_w, opt);
   }
+  if (opt.round_to_uint8)
+    for (float& x : data) x = static_cast<float>(x / 255.0);  // the float nearest level / 255, as load_image
   Image out(static_cast<int>(w), static_cast<int>(h), img.channels);
   out.pixels = std::move(data);
   return out;

@@ -26,7 +26,10 @@
 // uint8 images: MATLAB keeps the class of its input between the two passes
 // (imresizemex returns the input's class), so a uint8 image is rounded to
 // integers (half away from zero, saturated to [0, 255]) after EACH pass.
-// ResizeOptions::round_to_uint8 does exactly that for images holding v/255.
+// ResizeOptions::round_to_uint8 does exactly that for images holding v/255,
+// computing in 8-bit units: at x1/2 and x1/4 the weights are dyadic, so many
+// sums are exact .5 ties in MATLAB's double arithmetic, and data held as v/255
+// (inexact in binary) tipped about 1 in 300 of them the wrong way on Set5.
 //
 // How it differs from MATLAB's own output (measured against an independent
 // float64 numpy implementation of the steps above, tests/fixtures/resize/make_fixture.py;
@@ -35,8 +38,9 @@
 // float accumulation), MATLAB in double. On [0, 255] data the difference is at
 // most 5e-5 8-bit units over the 22 fixture cases (all kernels; x1/4 to x4,
 // 0.7, 1.37, explicit sizes); with round_to_uint8 the 8-bit levels are
-// identical (a difference could only appear where the double result lies
-// within ~5e-5 of a .5 tie). We have no MATLAB licence here: "MATLAB's output"
+// identical, also for Set5 butterfly at x1/2, x1/3, x1/4 (per-channel sums of
+// all levels and sampled levels; a difference could only appear where a
+// non-dyadic double result lies within ~5e-5 of a .5 tie). We have no MATLAB licence here: "MATLAB's output"
 // means its documented algorithm (imresize.m), which this file follows step
 // by step.
 #pragma once

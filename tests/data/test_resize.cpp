@@ -3,7 +3,9 @@
 // (tests/fixtures/resize/make_fixture.py: bicubic/bilinear/nearest, x1/2 x1/3
 // x1/4 x2 x3 x4, 0.7, 1.37, explicit sizes, uint8 rounding), plus properties:
 // identity at scale 1, constants stay constant, weight rows sum to 1 with
-// in-range indices, output sizes ceil(in * scale), clear errors.
+// in-range indices, output sizes ceil(in * scale), clear errors; and, where
+// ../shared/data exists, Set5 butterfly x1/4, x1/3, x1/2 in uint8 mode level for
+// level (sums and samples from the same numpy reference).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -242,4 +244,36 @@ TEST(Imresize, BadArgumentsThrowNamingTheProblem) {
     EXPECT_NE(std::string(e.what()).find("lanczos3"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("bicubic"), std::string::npos) << e.what();
   }
+}
+
+TEST(Imresize, Set5ButterflyUint8LevelsMatchReferenceSums) {
+  const std::string path = std::string(UPRES_SHARED_DATA_DIR) + "/Set5/butterfly.png";
+  if (!std::ifstream(path)) GTEST_SKIP() << "shared data not found: " << path;
+  std::ifstream f(std::string(UPRES_SOURCE_DIR) + "/tests/fixtures/resize/set5_summary.txt");
+  ASSERT_TRUE(f.good()) << "tests/fixtures/resize/set5_summary.txt missing";
+  Image hr = upres::data::load_image(path);
+  std::string word, name;
+  double factor = 0;
+  int h = 0, w = 0, cases = 0;
+  while (f >> word >> name >> factor >> h >> w) {
+    ResizeOptions opt;
+    opt.round_to_uint8 = true;
+    Image lr = imresize(hr, factor, opt);
+    ASSERT_EQ(lr.height, h);
+    ASSERT_EQ(lr.width, w);
+    for (int c = 0; c < 3; ++c) {
+      long long want_sum = 0, got_sum = 0;
+      f >> want_sum;
+      const float* p = lr.plane(c);
+      for (int64_t i = 0; i < lr.plane_size(); ++i) got_sum += std::lround(p[i] * 255.0);
+      EXPECT_EQ(got_sum, want_sum) << "x" << factor << " channel " << c;
+      for (int k = 0; k < 16; ++k) {
+        int want = 0;
+        f >> want;
+        EXPECT_EQ(std::lround(p[(k * 7919) % lr.plane_size()] * 255.0), want) << "x" << factor << " sample " << k;
+      }
+    }
+    ++cases;
+  }
+  EXPECT_EQ(cases, 3);
 }
