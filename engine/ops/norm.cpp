@@ -10,6 +10,7 @@
 #include "engine/autograd.h"
 #include "engine/dispatch.h"
 #include "kernels/cpu/norm.h"
+#include "kernels/cuda/norm.h"
 
 namespace upres {
 
@@ -53,9 +54,9 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, Ten
   if (training) {
     UPRES_CHECK(count > 1, "batch_norm: training needs more than one value per channel, input ",
                 to_string(x.shape()), " has ", count);
-    UPRES_DISPATCH(dev, batch_norm_stats, s, x.data(), mean.data(), var.data());
+    UPRES_DISPATCH_ALL(dev, batch_norm_stats, s, x.data(), mean.data(), var.data());
     if (running_mean.defined()) {
-      UPRES_DISPATCH(dev, batch_norm_update_running, s, mean.data(), var.data(), momentum, running_mean.data(),
+      UPRES_DISPATCH_ALL(dev, batch_norm_update_running, s, mean.data(), var.data(), momentum, running_mean.data(),
                      running_var.data());
       ++running_mean.impl()->version;
       ++running_var.impl()->version;
@@ -66,7 +67,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, Ten
   }
 
   Tensor y = Tensor::empty(x.shape(), dev);
-  UPRES_DISPATCH(dev, batch_norm_forward, s, x.data(), mean.data(), var.data(), eps, data_or_null(weight),
+  UPRES_DISPATCH_ALL(dev, batch_norm_forward, s, x.data(), mean.data(), var.data(), eps, data_or_null(weight),
                  data_or_null(bias), y.data());
 
   const bool need_x = x.requires_grad();
@@ -79,7 +80,7 @@ Tensor batch_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, Ten
                   if (need_x) gx = Tensor::empty(xs.shape(), dev);
                   if (need_w) gw = Tensor::empty({s.c}, dev);
                   if (need_b) gb = Tensor::empty({s.c}, dev);
-                  UPRES_DISPATCH(dev, batch_norm_backward, s, xs.data(), gy.data(), mean.data(), var.data(),
+                  UPRES_DISPATCH_ALL(dev, batch_norm_backward, s, xs.data(), gy.data(), mean.data(), var.data(),
                                  eps, data_or_null(ws), training, need_x ? gx.data() : nullptr,
                                  need_w ? gw.data() : nullptr, need_b ? gb.data() : nullptr);
                   return std::vector<Tensor>{gx, gw, gb};

@@ -1,0 +1,2 @@
+// norm.cpp - norm.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/norm.cuh"

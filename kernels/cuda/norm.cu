@@ -1,0 +1,2 @@
+// norm.cu - norm.cuh compiled by nvcc into upres::cuda.
+#include "kernels/cuda/norm.cuh"
