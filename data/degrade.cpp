@@ -70,6 +70,15 @@ void append_bytes(void* ctx, void* data, int size) {
   out->insert(out->end(), p, p + size);
 }
 
+// True when every sample is a whole 8-bit level v/255 (as load_image gives).
+bool holds_8bit_levels(const Image& img) {
+  for (float v : img.pixels) {
+    const long q = std::lround(v * 255.0);
+    if (q < 0 || q > 255 || static_cast<float>(q) / 255.0f != v) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<float> gaussian_kernel(double sigma_x, double sigma_y, double theta_deg, int size, int* out_size) {
@@ -174,6 +183,7 @@ Image degrade(const Image& img, const DegradePipeline& pipeline, double scale, u
       case DegradeStep::Kind::resize: {
         ResizeOptions opt;
         opt.kernel = st.resize_kernel;
+        opt.round_to_uint8 = holds_8bit_levels(cur);  // MATLAB keeps a uint8 image uint8
         cur = imresize(cur, 1.0 / scale, opt);
         break;
       }

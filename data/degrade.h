@@ -18,7 +18,11 @@
 //                                       i.e. +-3 sigma; weights normalised to sum 1; borders
 //                                       reflect-101 (OpenCV's default: ... 2 1 | 0 1 2 ...)
 //   resize[:KERNEL]                     downscale by the pipeline's scale with MATLAB imresize
-//                                       (data/resize.h); KERNEL bicubic (default), bilinear, nearest
+//                                       (data/resize.h); KERNEL bicubic (default), bilinear, nearest.
+//                                       An input of whole 8-bit levels (an 8-bit file, or after
+//                                       jpeg or quantize) is resized as MATLAB resizes a uint8
+//                                       image, rounded after each pass; any other input is
+//                                       resized in float
 //   noise:gauss:SIGMA                   add N(0, SIGMA^2), SIGMA in 8-bit units (0..255), clip to [0, 1]
 //   noise:poisson[:peak=P]              replace v by Poisson(v * P) / P (P photons at white,
 //                                       default 255), clip to [0, 1]

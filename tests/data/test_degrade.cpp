@@ -275,6 +275,12 @@ TEST(DegradePipeline, DefaultIsBicubicDownscaleAndRunsAreSeeded) {
   EXPECT_EQ(a.height, 8);
   EXPECT_EQ(a.pixels, b.pixels);
   EXPECT_NE(a.pixels, c.pixels);
+  // 8-bit input (whole levels) is resized as MATLAB resizes uint8: rounded per pass.
+  Image levels = upres::data::quantize_bits(hr, 8);
+  upres::data::ResizeOptions u8;
+  u8.round_to_uint8 = true;
+  EXPECT_EQ(upres::data::degrade(levels, def, 4, 1).pixels, upres::data::imresize(levels, 0.25, u8).pixels);
+  EXPECT_NE(upres::data::imresize(levels, 0.25, u8).pixels, upres::data::imresize(levels, 0.25).pixels);
   // Without a resize step the size is kept.
   Image same = upres::data::degrade(hr, parse_degrade_pipeline("blur:1,quantize:4"), 4, 0);
   EXPECT_EQ(same.width, 37);
