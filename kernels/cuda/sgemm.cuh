@@ -336,7 +336,16 @@ __global__ void sgemm_v5_warptile(Operand a, Operand b, Output c, int K, int til
                   col0 + warp_col0 + wn * kV5SubN + lane_col0 + n, acc[wm * kV5TM + m][wn * kV5TN + n]);
 }
 
-inline unsigned ceil_div(int64_t a, int64_t b) { return static_cast<unsigned>((a + b - 1) / b); }
+// The 1-D grid of BM x BN tiles covering an M x N matrix C; tiles_n is the tiles per row.
+inline dim3 tile_grid(int64_t M, int64_t N, int bm, int bn, int* tiles_n) {
+  const int64_t tm = (M + bm - 1) / bm, tn = (N + bn - 1) / bn;
+  if (tm * tn > std::numeric_limits<int>::max())
+    throw std::invalid_argument("sgemm: " + std::to_string(M) + " x " + std::to_string(N) +
+                                " needs more than 2^31-1 blocks of " + std::to_string(bm) + " x " +
+                                std::to_string(bn));
+  *tiles_n = static_cast<int>(tn);
+  return dim3(static_cast<unsigned>(tm * tn));
+}
 
 // The cuBLAS handle: ctx.blas when the caller gives one, otherwise one per host thread, made on
 // first use (cuBLAS handles are meant to be created once and reused: creation costs ~ms). Under
@@ -399,35 +408,33 @@ void sgemm(const kern::Context& ctx, int version, bool trans_a, bool trans_b, in
   const Operand a{A, lda, trans_a, m, k, aligned16(A) && lda % 4 == 0};
   const Operand b{B, ldb, trans_b, k, n, aligned16(B) && ldb % 4 == 0};
   const Output c{C, ldc, m, n, alpha, beta};
+  // The grid first: tile_grid sets tn, which the launch then passes (argument evaluation order
+  // is unspecified, so not in one expression).
+  int tn = 0;  // tiles per row of C, for the kernels' block numbering
   switch (version) {
     case 1: {
-      const unsigned tn = ceil_div(N, kV1X);
-      UPRES_LAUNCH(sgemm_v1_naive, dim3(tn * ceil_div(M, kV1Y)), dim3(kV1X, kV1Y), 0, ctx.stream, a,
-                   b, c, k, static_cast<int>(tn));
+      const dim3 grid = tile_grid(M, N, kV1Y, kV1X, &tn);
+      UPRES_LAUNCH(sgemm_v1_naive, grid, dim3(kV1X, kV1Y), 0, ctx.stream, a, b, c, k, tn);
       break;
     }
     case 2: {
-      const unsigned tn = ceil_div(N, kV2Tile);
-      UPRES_LAUNCH(sgemm_v2_shared, dim3(tn * ceil_div(M, kV2Tile)), dim3(kV2Tile, kV2Tile), 0,
-                   ctx.stream, a, b, c, k, static_cast<int>(tn));
+      const dim3 grid = tile_grid(M, N, kV2Tile, kV2Tile, &tn);
+      UPRES_LAUNCH(sgemm_v2_shared, grid, dim3(kV2Tile, kV2Tile), 0, ctx.stream, a, b, c, k, tn);
       break;
     }
     case 3: {
-      const unsigned tn = ceil_div(N, kV3BN);
-      UPRES_LAUNCH(sgemm_v3_blocktile_1d, dim3(tn * ceil_div(M, kV3BM)), dim3(kV3Threads), 0,
-                   ctx.stream, a, b, c, k, static_cast<int>(tn));
+      const dim3 grid = tile_grid(M, N, kV3BM, kV3BN, &tn);
+      UPRES_LAUNCH(sgemm_v3_blocktile_1d, grid, dim3(kV3Threads), 0, ctx.stream, a, b, c, k, tn);
       break;
     }
     case 4: {
-      const unsigned tn = ceil_div(N, kV4BN);
-      UPRES_LAUNCH(sgemm_v4_blocktile_2d, dim3(tn * ceil_div(M, kV4BM)), dim3(kV4Threads), 0,
-                   ctx.stream, a, b, c, k, static_cast<int>(tn));
+      const dim3 grid = tile_grid(M, N, kV4BM, kV4BN, &tn);
+      UPRES_LAUNCH(sgemm_v4_blocktile_2d, grid, dim3(kV4Threads), 0, ctx.stream, a, b, c, k, tn);
       break;
     }
     case 5: {
-      const unsigned tn = ceil_div(N, kV5BN);
-      UPRES_LAUNCH(sgemm_v5_warptile, dim3(tn * ceil_div(M, kV5BM)), dim3(kV5Threads), 0,
-                   ctx.stream, a, b, c, k, static_cast<int>(tn));
+      const dim3 grid = tile_grid(M, N, kV5BM, kV5BN, &tn);
+      UPRES_LAUNCH(sgemm_v5_warptile, grid, dim3(kV5Threads), 0, ctx.stream, a, b, c, k, tn);
       break;
     }
   }

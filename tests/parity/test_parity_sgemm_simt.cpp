@@ -3,7 +3,9 @@
 // scheduling order (tests/parity/sgemm_parity.h says what is compared and how tightly).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <stdexcept>
+#include <vector>
 
 #include "kernels/cuda/sgemm.h"
 #include "parity/sgemm_parity.h"
@@ -15,7 +17,13 @@ using namespace upres::testing::sgemm;
 using upres::Device;
 
 void check_simt(int version) {
-  check_version(Device::simt, &upres::simt::sgemm, version, small_sizes(), upres::testing::all_orders());
+  std::vector<Size> sizes = small_sizes();
+  // 131 x 133 spans several 128-wide tiles of v4/v5; v1-v3 have tiles of at most 64, which
+  // 33 x 65 and 70 x 3 already span, and it is their biggest grid under the emulator.
+  if (version <= 3)
+    sizes.erase(std::remove_if(sizes.begin(), sizes.end(), [](const Size& s) { return s.M > 128; }),
+                sizes.end());
+  check_version(Device::simt, &upres::simt::sgemm, version, sizes, upres::testing::all_orders());
 }
 
 TEST(SimtSgemm, V1NaiveMatchesReference) { check_simt(1); }
@@ -32,9 +40,8 @@ TEST(SimtSgemm, V0CublasArgumentsMatchReference) {
 
 // The tiled versions with their blocks spread over 3 OS threads (shared memory per OS thread).
 TEST(SimtSgemm, TiledVersionsWithBlocksOnThreeOsThreads) {
-  for (int v : {2, 4, 5})
-    check_version(Device::simt, &upres::simt::sgemm, v, {{131, 133, 9}, {33, 65, 17}},
-                  upres::testing::all_orders(3));
+  for (int v : {2, 5})
+    check_version(Device::simt, &upres::simt::sgemm, v, {{131, 133, 9}}, upres::testing::all_orders(3));
 }
 
 // gemm() (the cpu::gemm signature the engine dispatches to) picks the promoted kernel for small
@@ -48,7 +55,10 @@ TEST(SimtSgemm, GemmPicksPromotedVersionOrCublasBySize) {
                      float beta, float* C, int64_t ldc) {
     upres::simt::gemm(ctx, ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
   };
-  check_version(Device::simt, via_gemm, -1, {{33, 65, 17}, {256, 256, 256}}, {});
+  check_version(Device::simt, via_gemm, -1, {{33, 65, 17}}, {});
+  // Above the threshold: every transpose, tight layout (the host reference is the slow part).
+  for (const Case& c : cases({{256, 256, 256}}))
+    if (c.layout.pad == 0) check_case(Device::simt, via_gemm, -1, c, {});
 }
 
 TEST(SimtSgemm, RejectsUnknownVersionAndHugeSizes) {
@@ -59,6 +69,10 @@ TEST(SimtSgemm, RejectsUnknownVersionAndHugeSizes) {
                std::invalid_argument);
   EXPECT_THROW(upres::simt::sgemm(ctx, 5, false, false, int64_t(1) << 31, 2, 2, 1.0f, a.data(), 2,
                                   b.data(), 2, 0.0f, c.data(), 2),
+               std::invalid_argument);
+  // Sizes that fit in int but need more than 2^31-1 blocks of v1's 8 x 32 tiles.
+  EXPECT_THROW(upres::simt::sgemm(ctx, 1, false, false, int64_t(1) << 30, int64_t(1) << 30, 1, 1.0f,
+                                  a.data(), 2, b.data(), 2, 0.0f, c.data(), 2),
                std::invalid_argument);
 }
 
