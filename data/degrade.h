@@ -20,7 +20,7 @@
 //   resize[:KERNEL]                     downscale by the pipeline's scale with MATLAB imresize
 //                                       (data/resize.h); KERNEL bicubic (default), bilinear, nearest.
 //                                       An input of whole 8-bit levels (an 8-bit file, or after
-//                                       jpeg or quantize) is resized as MATLAB resizes a uint8
+//                                       jpeg, quantize:8 or quantize:4) is resized as MATLAB resizes a uint8
 //                                       image, rounded after each pass; any other input is
 //                                       resized in float
 //   noise:gauss:SIGMA                   add N(0, SIGMA^2), SIGMA in 8-bit units (0..255), clip to [0, 1]
