@@ -5,7 +5,8 @@
 // identity at scale 1, constants stay constant, weight rows sum to 1 with
 // in-range indices, output sizes ceil(in * scale), clear errors; and, where
 // ../shared/data exists, Set5 butterfly x1/4, x1/3, x1/2 in uint8 mode level for
-// level (sums and samples from the same numpy reference).
+// level (sums and samples from the same numpy reference). The uint8 cases also
+// pin the order of the passes: they fail when the passes are swapped.
 #include <gtest/gtest.h>
 
 #include <algorithm>
