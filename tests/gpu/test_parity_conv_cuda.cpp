@@ -31,6 +31,11 @@ TEST(CudaParity, ConvForwardBackwardDataWeightBiasTable) {
   check_conv(cuda_conv_backend(), UPRES_CONV_KERNELS(upres::cuda));
 }
 
+TEST(CudaParity, ConvLargerLayers) {
+  UPRES_NEED_GPU();
+  check_conv(cuda_conv_backend(), UPRES_CONV_KERNELS(upres::cuda), conv_cases_large());
+}
+
 TEST(CudaParity, ConvForwardWithoutBias) {
   UPRES_NEED_GPU();
   check_conv_no_bias(cuda_conv_backend(), UPRES_CONV_KERNELS(upres::cuda));
@@ -52,6 +57,7 @@ TEST(CudaEngineOps, Conv2dAndConvTranspose2dForwardBackwardMatchCpu) {
 TEST(CudaParity, ConvForwardBackwardDataWeightBiasTable) {
   GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)";
 }
+TEST(CudaParity, ConvLargerLayers) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
 TEST(CudaParity, ConvForwardWithoutBias) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
 TEST(CudaEngineOps, Conv2dAndConvTranspose2dForwardBackwardMatchCpu) {
   GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)";
