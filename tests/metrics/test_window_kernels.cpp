@@ -152,7 +152,8 @@ TEST(VifKernels, ChannelModelTermsAndGuards) {
       {-1e-3, 50, 0, 0, 0, 50},                                            // negative variance -> 0
       {100, 0, 0, 0, 100, eps},                                            // flat test: sv = 0 -> eps
       {100, 80, -30, 0, 100, 80},                                          // negative gain: sv = var_y
-      {100, 100, 100, 100 / (100 + eps), 100, eps},                        // identical: sv clamped to eps
+      {100, 100, 100 + 1e-7, (100 + 1e-7) / (100 + eps), 100, eps},        // sv < 0 -> eps (well clear of eps:
+      // for exactly identical moments sv lands within rounding of eps, so either side of the clamp)
   };
   const double nsq = 2.0;
   for (const Row& r : rows) {
