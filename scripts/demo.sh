@@ -4,7 +4,8 @@
 #   bash scripts/demo.sh [IMAGE]        writes out/<name>_x2.png
 #
 # IMAGE defaults to Set5's butterfly from the shared data folder (../shared/data,
-# beside the checkout) when it is there. Steps: scripts/setup-debian.sh, preset
+# beside the checkout) when it is there, else to samples/sample.png (a picture drawn
+# by samples/make_sample.py, shipped so a bare clone has an input). Steps: scripts/setup-debian.sh, preset
 # `release` (configure, build the `upres` tool only), then
 #   build/release/upres upscale -i IMAGE -o out/<name>_x2.png
 # Environment: UPRES_SKIP_SETUP=1 skips the package check; UPRES_JOBS (default 2).
@@ -16,7 +17,8 @@ jobs=${UPRES_JOBS:-2}
 
 image=${1:-}
 if [[ -z "$image" ]]; then
-  for candidate in "$root/../shared/data/Set5/butterfly.png" "$root/shared/data/Set5/butterfly.png"; do
+  for candidate in "$root/../shared/data/Set5/butterfly.png" "$root/shared/data/Set5/butterfly.png" \
+                   "$root/samples/sample.png"; do
     if [[ -f "$candidate" ]]; then image=$candidate; break; fi
   done
 fi
