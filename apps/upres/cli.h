@@ -57,6 +57,7 @@ struct LoadedModel {
   std::string arch;
   int64_t scale = 0, channels = 0;
   Metadata metadata;
+  Device device = Device::cpu;  // where the weights live and the network runs (move_model)
 };
 // Reads the file, builds the architecture its metadata names ("arch") and loads
 // the weights strictly. Throws upres::Error naming the file and the problem.
@@ -68,10 +69,19 @@ LoadedModel load_model(const std::string& path);
 // Returns the first that exists; throws UsageError listing the places looked at.
 std::string default_model_path(int64_t scale);
 
+// The --device option (default "cpu"), in device_option.cpp. Throws UsageError for
+// a value that names no device, upres::Error for one this process cannot use
+// (cuda without a GPU); both name the value.
+Device device_option(const Args& a);
+// Moves the weights to `d` (Module::to); super_resolve then runs the network there.
+void move_model(LoadedModel& m, Device d);
+
 // Enlarge an image by the model's scale. A 1-channel model runs on luma: a grey
 // image directly, a colour one through YCbCr, Y by the model and Cb, Cr by
 // bicubic interpolation; a 3-channel model runs on RGB. Alpha (the last plane of
 // grey+alpha or RGBA) is enlarged with bicubic. Inference runs without autograd.
+// The network runs on m.device (input copied there, result copied back); the
+// bicubic planes and the colour conversions stay on the cpu.
 data::Image super_resolve(const LoadedModel& m, const data::Image& img);
 // Every plane enlarged with the engine's bicubic upsampling (PyTorch's, a = -0.75), unclamped.
 data::Image bicubic_upscale(const data::Image& img, int64_t scale);

@@ -28,6 +28,7 @@ const std::vector<OptionSpec> kSpecs = {
     {"data", "d", true, "folder of HR images"},
     {"border", "", true, "pixels removed at each border before PSNR (default: the scale)"},
     {"threads", "t", true, "CPU threads (default: all)"},
+    {"device", "", true, "where the network runs: cpu (default), cuda (needs a GPU) or simt (slow)"},
     {"help", "h", false, "show this help"},
 };
 
@@ -55,13 +56,15 @@ double psnr_y(const data::Image& a, const data::Image& b, int border) {
 int cmd_eval(int argc, char** argv) {
   Args a(kSpecs, argc, argv, 1);
   if (a.has("help")) {
-    std::cout << "usage: upres eval [-m MODEL.safetensors] --data DIR [--border N]\n\n" << describe_options(kSpecs);
+    std::cout << "usage: upres eval [-m MODEL.safetensors] --data DIR [--border N] [--device cpu|cuda|simt]\n\n" << describe_options(kSpecs);
     return 0;
   }
   const std::string dir = a.require("data");
   set_cpu_threads(static_cast<int>(a.get_int("threads", 0, 0, 1024)));
   const std::string model_path = a.has("model") ? a.get("model") : default_model_path(2);
+  const Device device = device_option(a);
   LoadedModel m = load_model(model_path);
+  move_model(m, device);
   const int s = static_cast<int>(m.scale);
   const int border = static_cast<int>(a.get_int("border", s, 0, 1000));
 

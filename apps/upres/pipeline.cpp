@@ -18,8 +18,10 @@ Image bicubic_upscale(const Image& img, int64_t scale) {
 namespace {
 Image run_net(const LoadedModel& m, const Image& planes) {
   NoGradGuard no_grad;
-  Tensor y = m.net->forward(data::to_tensor(planes));
-  return data::to_image(y);
+  Tensor x = data::to_tensor(planes);
+  if (m.device != Device::cpu) x = x.to(m.device);
+  Tensor y = m.net->forward(x);
+  return data::to_image(y);  // reads any device
 }
 }  // namespace
 
