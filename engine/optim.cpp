@@ -1,5 +1,6 @@
 // optim.cpp - Optimizer bookkeeping (state, checkpoints), SGD, Adam/AdamW, and
-// gradient clipping. The arithmetic lives in the fused kernels of kernels/cpu/optim.h.
+// gradient clipping. The arithmetic lives in the fused kernels of kernels/cpu/optim.h and
+// kernels/cuda/optim.h (cuda, simt).
 #include "engine/optim.h"
 
 #include <cmath>
@@ -10,6 +11,7 @@
 #include "engine/dispatch.h"
 #include "engine/error.h"
 #include "kernels/cpu/optim.h"
+#include "kernels/cuda/optim.h"
 
 namespace upres {
 
@@ -164,7 +166,7 @@ void SGD::update(size_t i, Tensor& param, const Tensor& grad) {
     first = !state_[i].count("momentum_buffer");
     buf = state_on(state_[i], "momentum_buffer", param).data();
   }
-  UPRES_DISPATCH(param.device(), sgd_step, param.numel(), param.data(), grad.data(), buf, lr_,
+  UPRES_DISPATCH_ALL(param.device(), sgd_step, param.numel(), param.data(), grad.data(), buf, lr_,
                  o_.momentum, o_.dampening, o_.weight_decay, o_.nesterov, first);
 }
 
@@ -222,7 +224,7 @@ void Adam::update(size_t i, Tensor& param, const Tensor& grad) {
   Tensor& step = st["step"];
   if (!step.defined()) step = Tensor::scalar(0.0f);  // host scalar, float32 as in PyTorch
   const int64_t t = static_cast<int64_t>(step.data()[0]) + 1;
-  UPRES_DISPATCH(param.device(), adam_step, param.numel(), param.data(), grad.data(), m.data(), v.data(),
+  UPRES_DISPATCH_ALL(param.device(), adam_step, param.numel(), param.data(), grad.data(), m.data(), v.data(),
                  lr_, o_.beta1, o_.beta2, o_.eps, o_.weight_decay, decoupled_, t);
   step.data()[0] = static_cast<float>(t);
 }
@@ -259,14 +261,14 @@ double grad_norm(const std::vector<Tensor>& params, double norm_type) {
     if (!g.defined()) continue;
     Tensor out = Tensor::empty({}, g.device());
     if (inf) {
-      UPRES_DISPATCH(g.device(), max_abs, g.numel(), g.data(), out.data());
+      UPRES_DISPATCH_ALL(g.device(), max_abs, g.numel(), g.data(), out.data());
       const double m = out.item();
       if (m > acc || std::isnan(m)) acc = std::isnan(acc) ? acc : m;
     } else if (norm_type == 2.0) {
-      UPRES_DISPATCH(g.device(), sum_squares, g.numel(), g.data(), out.data());
+      UPRES_DISPATCH_ALL(g.device(), sum_squares, g.numel(), g.data(), out.data());
       acc += out.item();
     } else {
-      UPRES_DISPATCH(g.device(), sum_abs_pow, g.numel(), g.data(), norm_type, out.data());
+      UPRES_DISPATCH_ALL(g.device(), sum_abs_pow, g.numel(), g.data(), norm_type, out.data());
       acc += out.item();
     }
   }
@@ -289,7 +291,7 @@ double clip_grad_norm(const std::vector<Tensor>& params, double max_norm, double
       if (!p.defined()) continue;
       Tensor g = p.grad();
       if (!g.defined()) continue;
-      UPRES_DISPATCH(g.device(), scale_in_place, g.numel(), static_cast<float>(coef), g.data());
+      UPRES_DISPATCH_ALL(g.device(), scale_in_place, g.numel(), static_cast<float>(coef), g.data());
       mark_written(g);
     }
   }

@@ -1,0 +1,2 @@
+// optim.cpp - optim.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/optim.cuh"
