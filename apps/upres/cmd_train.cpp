@@ -49,6 +49,7 @@ const std::vector<OptionSpec> kSpecs = {
     {"save-every", "", true, "save every N steps (default 1000)"},
     {"time-limit", "", true, "stop (and save) after this many seconds (default: none)"},
     {"threads", "t", true, "CPU threads (default: all)"},
+    {"device", "", true, "where training runs: cpu (default), cuda (needs a GPU) or simt (slow)"},
     {"help", "h", false, "show this help"},
 };
 
@@ -128,6 +129,7 @@ int cmd_train(int argc, char** argv) {
   const double time_limit = a.get_double("time-limit", 1e30, 0.0, 1e30);
   const std::string out = a.require("output"), dir = a.require("train");
   set_cpu_threads(static_cast<int>(a.get_int("threads", 0, 0, 1024)));
+  const Device device = device_option(a);  // before any data is read or file written
 
   const int s = static_cast<int>(cfg.scale), C = static_cast<int>(cfg.channels);
   std::vector<Pair> set = load_training_set(dir, s, C, patch);
@@ -136,6 +138,7 @@ int cmd_train(int argc, char** argv) {
 
   Rng rng(seed);
   models::Espcn net(cfg, rng);
+  net.to(device);  // the optimizer's moments follow the parameters' device
   Adam opt(net.parameters(), AdamOptions{lr});
   CosineAnnealingLR sched(lr, steps);
   std::cout << "training espcn x" << s << " (" << C << " channel(s), features " << cfg.features << "/"
@@ -176,8 +179,8 @@ int cmd_train(int argc, char** argv) {
       copy_patch(p.lr, top, left, patch, t, xb.data() + static_cast<size_t>(b) * C * patch * patch);
       copy_patch(p.hr, top * s, left * s, patch * s, t, yb.data() + static_cast<size_t>(b) * C * patch * patch * s * s);
     }
-    Tensor x = Tensor::from_vector({batch, C, patch, patch}, xb);
-    Tensor y = Tensor::from_vector({batch, C, patch * s, patch * s}, yb);
+    Tensor x = Tensor::from_vector({batch, C, patch, patch}, xb).to(device);
+    Tensor y = Tensor::from_vector({batch, C, patch * s, patch * s}, yb).to(device);
     opt.set_lr(sched.lr_at(step));
     opt.zero_grad();
     Tensor loss = mse_loss(net.forward(x), y);
