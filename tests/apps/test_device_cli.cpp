@@ -1,5 +1,6 @@
-// Tests of `upres upscale --device` (and of `upres train --device`): the simt backend (the CUDA kernels run by
-// the SIMT emulator) must write the same picture as the cpu backend; a device
+// Tests of `upres upscale --device` (and `upres train --device`): the simt
+// backend (the CUDA kernels run by the SIMT emulator) must write the same
+// picture as the cpu backend, and train to the same weights; a device
 // this process cannot use (cuda without a GPU) and a value that names no device
 // must fail with a message naming the value, a non-zero exit and no output file.
 //
@@ -9,6 +10,7 @@
 // a value that lies near a rounding boundary (k + 0.5) / 255 can then round to
 // neighbouring 8-bit levels. A wrong kernel shifts far more than one level.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <algorithm>
 #include <cmath>
@@ -55,7 +57,7 @@ fs::path scratch(const std::string& name) {
   return d;
 }
 
-// A 12x10 RGB test picture with detail everywhere (no flat areas).
+// An RGB test picture with detail everywhere (no flat areas).
 Image test_picture(int w, int h) {
   Image img(w, h, 3);
   for (int c = 0; c < 3; ++c)
