@@ -1,6 +1,9 @@
 // optim.h - the fused optimizer updates and the gradient-norm reductions on the GPU backends
 // (cuda, simt). Same signatures and formulas as kernels/cpu/optim.h (read it for the maths and
 // PyTorch's order of float operations); `out` of a reduction is one float in device memory.
+// Napkin math (optim.cuh): an Adam/AdamW step moves 28 bytes per fp32 parameter (param, grad,
+// m, v read; param, m, v written), SGD 12 (20 with momentum): memory-bound, ~13 us for 1.5 M
+// parameters on an H100.
 #pragma once
 
 #include <cstdint>
