@@ -15,6 +15,7 @@
 #include <string>
 
 #include "data/image.h"
+#include "support/cli.h"
 #include "data/resize.h"
 
 namespace fs = std::filesystem;
@@ -22,31 +23,11 @@ using upres::data::Image;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string err;
-};
-
-Result run_degrade(const std::string& args, const fs::path& dir) {
-  const fs::path err = dir / "stderr.txt";
-  const std::string cmd =
-      std::string("\"") + UPRES_CLI + "\" degrade " + args + " 2> \"" + err.string() + "\" > /dev/null";
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  std::ifstream f(err);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  r.err = ss.str();
-  return r;
+using upres::testing::CliRun;
+CliRun run_degrade(const std::string& args, const fs::path& dir) {
+  return upres::testing::run_upres("degrade " + args, dir);
 }
-
-fs::path scratch(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("upres_test_degrade_" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("degrade", name); }
 
 Image scene(int w, int h) {
   Image img(w, h, 3);
@@ -72,7 +53,7 @@ TEST(DegradeCli, ScaleFourGivesQuarterSizeWithDefaultBicubic) {
   fs::path d = scratch("size");
   Image hr = scene(50, 34);
   upres::data::save_png(hr, (d / "hr.png").string());
-  Result r = run_degrade("-i " + q(d / "hr.png") + " -o " + q(d / "lr.png") + " -s 4", d);
+  CliRun r = run_degrade("-i " + q(d / "hr.png") + " -o " + q(d / "lr.png") + " -s 4", d);
   ASSERT_EQ(r.code, 0) << r.err;
   Image lr = upres::data::load_image((d / "lr.png").string());
   EXPECT_EQ(lr.width, 13);  // ceil(50 / 4)
@@ -104,7 +85,7 @@ TEST(DegradeCli, PipelineWithSeedIsReproducible) {
 TEST(DegradeCli, BadPipelineExitsTwoNamingTheTokenAndWritesNothing) {
   fs::path d = scratch("bad");
   upres::data::save_png(scene(16, 16), (d / "hr.png").string());
-  Result r = run_degrade("-i " + q(d / "hr.png") + " -o " + q(d / "lr.png") +
+  CliRun r = run_degrade("-i " + q(d / "hr.png") + " -o " + q(d / "lr.png") +
                              " -s 4 --pipeline \"blur:sigma=1.2,resize:bicubc\"",
                          d);
   EXPECT_EQ(r.code, 2) << r.err;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "data/image.h"
+#include "support/cli.h"
 #include "engine/backends.h"
 #include "engine/safetensors.h"
 
@@ -31,31 +32,8 @@ using upres::data::Image;
 
 namespace {
 
-struct RunResult {
-  int code = -1;
-  std::string err;
-};
-
-// Runs the upres binary with `args`, capturing stderr into a file.
-RunResult run_upres(const std::string& args, const fs::path& dir) {
-  fs::path err = dir / "stderr.txt";
-  std::string cmd = std::string("\"") + UPRES_CLI + "\" " + args + " 2> \"" + err.string() + "\" > /dev/null";
-  int status = std::system(cmd.c_str());
-  RunResult r;
-  r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  std::ifstream f(err);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  r.err = ss.str();
-  return r;
-}
-
-fs::path scratch(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("upres_test_device_cli_" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+using upres::testing::run_upres;
+fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("device_cli", name); }
 
 // An RGB test picture with detail everywhere (no flat areas).
 Image test_picture(int w, int h) {
@@ -77,9 +55,9 @@ TEST(UpscaleCliDevice, SimtWritesTheSamePixelsAsCpuWithinOneLevel) {
   fs::path d = scratch("parity");
   upres::data::save_png(test_picture(12, 10), (d / "in.png").string());
   const std::string common = "upscale -m \"" + kModel + "\" -i " + quoted(d / "in.png");
-  RunResult rc = run_upres(common + " -o " + quoted(d / "cpu.png") + " --device cpu", d);
+  upres::testing::CliRun rc = run_upres(common + " -o " + quoted(d / "cpu.png") + " --device cpu", d);
   ASSERT_EQ(rc.code, 0) << rc.err;
-  RunResult rs = run_upres(common + " -o " + quoted(d / "simt.png") + " --device simt", d);
+  upres::testing::CliRun rs = run_upres(common + " -o " + quoted(d / "simt.png") + " --device simt", d);
   ASSERT_EQ(rs.code, 0) << rs.err;
 
   Image a = upres::data::load_image((d / "cpu.png").string());
@@ -105,7 +83,7 @@ TEST(UpscaleCliDevice, CudaWithoutAGpuFailsCleanly) {
   if (upres::device_available(upres::Device::cuda)) GTEST_SKIP() << "a CUDA GPU is present";
   fs::path d = scratch("cuda");
   upres::data::save_png(test_picture(12, 10), (d / "in.png").string());
-  RunResult r = run_upres("upscale -m \"" + kModel + "\" -i " + quoted(d / "in.png") + " -o " +
+  upres::testing::CliRun r = run_upres("upscale -m \"" + kModel + "\" -i " + quoted(d / "in.png") + " -o " +
                               quoted(d / "out.png") + " --device cuda",
                           d);
   EXPECT_NE(r.code, 0);
@@ -119,7 +97,7 @@ TEST(UpscaleCliDevice, CudaWithoutAGpuFailsCleanly) {
 TEST(UpscaleCliDevice, UnknownDeviceIsAUsageErrorNamingTheValue) {
   fs::path d = scratch("tpu");
   upres::data::save_png(test_picture(12, 10), (d / "in.png").string());
-  RunResult r = run_upres("upscale -m \"" + kModel + "\" -i " + quoted(d / "in.png") + " -o " +
+  upres::testing::CliRun r = run_upres("upscale -m \"" + kModel + "\" -i " + quoted(d / "in.png") + " -o " +
                               quoted(d / "out.png") + " --device tpu",
                           d);
   EXPECT_EQ(r.code, 2) << r.err;
@@ -151,9 +129,9 @@ TEST(TrainCliDevice, SimtTrainsToTheSameWeightsAsCpu) {
   upres::data::save_png(test_picture(30, 26), (d / "hr" / "a.png").string());
   const std::string common = "train --train " + quoted(d / "hr") +
                              " --steps 3 --batch 2 --patch 9 --features 8 --features2 4 --seed 3 --log-every 10";
-  RunResult rc = run_upres(common + " -o " + quoted(d / "cpu.safetensors") + " --device cpu", d);
+  upres::testing::CliRun rc = run_upres(common + " -o " + quoted(d / "cpu.safetensors") + " --device cpu", d);
   ASSERT_EQ(rc.code, 0) << rc.err;
-  RunResult rs = run_upres(common + " -o " + quoted(d / "simt.safetensors") + " --device simt", d);
+  upres::testing::CliRun rs = run_upres(common + " -o " + quoted(d / "simt.safetensors") + " --device simt", d);
   ASSERT_EQ(rs.code, 0) << rs.err;
   auto a = upres::read_safetensors((d / "cpu.safetensors").string()).tensor_map();
   auto b = upres::read_safetensors((d / "simt.safetensors").string()).tensor_map();
@@ -166,7 +144,7 @@ TEST(TrainCliDevice, SimtTrainsToTheSameWeightsAsCpu) {
     for (size_t i = 0; i < va.size(); ++i) EXPECT_NEAR(va[i], vb[i], 1e-5f) << name << "[" << i << "]";
   }
 
-  RunResult rt = run_upres(common + " -o " + quoted(d / "tpu.safetensors") + " --device tpu", d);
+  upres::testing::CliRun rt = run_upres(common + " -o " + quoted(d / "tpu.safetensors") + " --device tpu", d);
   EXPECT_EQ(rt.code, 2) << rt.err;
   EXPECT_NE(rt.err.find("'tpu'"), std::string::npos) << rt.err;
   EXPECT_FALSE(fs::exists(d / "tpu.safetensors"));

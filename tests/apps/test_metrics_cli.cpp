@@ -13,6 +13,7 @@
 #include <string>
 
 #include "data/image.h"
+#include "support/cli.h"
 #include "engine/json.h"
 #include "metrics/metrics.h"
 
@@ -21,36 +22,11 @@ using upres::data::Image;
 
 namespace {
 
-struct CliRun {
-  int code = -1;
-  std::string out, err;
-};
-
-std::string slurp(const fs::path& p) {
-  std::ifstream f(p);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
+using upres::testing::CliRun;
 CliRun run_metrics(const std::string& args, const fs::path& dir) {
-  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
-  const std::string cmd = std::string("\"") + UPRES_CLI + "\" metrics " + args + " > \"" + out.string() + "\" 2> \"" +
-                          err.string() + "\"";
-  const int status = std::system(cmd.c_str());
-  CliRun r;
-  r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  r.out = slurp(out);
-  r.err = slurp(err);
-  return r;
+  return upres::testing::run_upres("metrics " + args, dir);
 }
-
-fs::path scratch(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("upres_test_metrics_cli_" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("metrics_cli", name); }
 
 Image pattern(int w, int h, int seed) {
   Image img(w, h, 3);

@@ -13,37 +13,15 @@
 #include <string>
 
 #include "data/image.h"
+#include "support/cli.h"
 
 namespace fs = std::filesystem;
 using upres::data::Image;
 
 namespace {
 
-struct RunResult {
-  int code = -1;
-  std::string err;
-};
-
-// Runs the upres binary with `args`, capturing stderr into a file.
-RunResult run_upres(const std::string& args, const fs::path& dir) {
-  fs::path err = dir / "stderr.txt";
-  std::string cmd = std::string("\"") + UPRES_CLI + "\" " + args + " 2> \"" + err.string() + "\" > /dev/null";
-  int status = std::system(cmd.c_str());
-  RunResult r;
-  r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-  std::ifstream f(err);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  r.err = ss.str();
-  return r;
-}
-
-fs::path scratch(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("upres_test_cli_" + name);
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+using upres::testing::run_upres;
+fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("cli", name); }
 
 Image small_rgb(int w, int h) {
   Image img(w, h, 3);
@@ -60,7 +38,7 @@ const std::string kModel = std::string(UPRES_SOURCE_DIR) + "/models/zoo/espcn_x2
 TEST(UpscaleCli, ShippedModelDoublesTheSizeOfRgbAndGreyImages) {
   fs::path d = scratch("ok");
   upres::data::save_png(small_rgb(13, 9), (d / "in.png").string());
-  RunResult r = run_upres("upscale -i \"" + (d / "in.png").string() + "\" -o \"" + (d / "out.png").string() + "\"", d);
+  upres::testing::CliRun r = run_upres("upscale -i \"" + (d / "in.png").string() + "\" -o \"" + (d / "out.png").string() + "\"", d);
   ASSERT_EQ(r.code, 0) << r.err;
   Image out = upres::data::load_image((d / "out.png").string());
   EXPECT_EQ(out.width, 26);
@@ -87,7 +65,7 @@ TEST(UpscaleCli, CorruptInputGivesClearErrorAndNoOutput) {
     f << "\x89PNG\r\n\x1a\n garbage that is no image";
   }
   fs::path out = d / "out.png";
-  RunResult r = run_upres("upscale -i \"" + (d / "bad.png").string() + "\" -o \"" + out.string() + "\"", d);
+  upres::testing::CliRun r = run_upres("upscale -i \"" + (d / "bad.png").string() + "\" -o \"" + out.string() + "\"", d);
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("bad.png"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("cannot decode"), std::string::npos) << r.err;
@@ -101,7 +79,7 @@ TEST(UpscaleCli, UsageErrorsExitWithTwoAndNameTheProblem) {
   fs::path d = scratch("usage");
   upres::data::save_png(small_rgb(4, 4), (d / "in.png").string());
   const std::string in = "\"" + (d / "in.png").string() + "\"";
-  RunResult r = run_upres("upscale -i " + in + " -o \"" + (d / "out.jpg").string() + "\"", d);
+  upres::testing::CliRun r = run_upres("upscale -i " + in + " -o \"" + (d / "out.jpg").string() + "\"", d);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find(".png"), std::string::npos) << r.err;
   r = run_upres("upscale -i " + in + " -o \"" + (d / "o.png").string() + "\" -s 3 -m \"" + kModel + "\"", d);
