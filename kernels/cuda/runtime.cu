@@ -1,19 +1,15 @@
-// runtime.cu - the first .cu file: device discovery and a smoke-test kernel.
+// runtime.cu - device discovery, and a smoke test that runs the fill kernel on device 0.
 #include "kernels/cuda/runtime.h"
+
+#include "kernels/cuda/basic.h"
 
 #include <cuda_runtime.h>
 
+#include <exception>
 #include <sstream>
 #include <vector>
 
 namespace upres::cuda {
-
-namespace {
-__global__ void fill_kernel(float* y, int n, float value) {
-  int i = blockIdx.x * blockDim.x + threadIdx.x;
-  if (i < n) y[i] = value;
-}
-}  // namespace
 
 int device_count() {
   int n = 0;
@@ -38,9 +34,14 @@ bool smoke_test(int n) {
   if (device_count() == 0 || n <= 0) return false;
   float* d = nullptr;
   if (cudaMalloc(&d, n * sizeof(float)) != cudaSuccess) return false;
-  fill_kernel<<<(n + 255) / 256, 256>>>(d, n, 3.5f);
+  bool ok = true;
+  try {
+    fill(kern::Context{}, n, 3.5f, d);  // the engine's own fill kernel, launched through launch.h
+  } catch (const std::exception&) {
+    ok = false;
+  }
   std::vector<float> h(n);
-  bool ok = cudaMemcpy(h.data(), d, n * sizeof(float), cudaMemcpyDeviceToHost) == cudaSuccess;
+  ok = ok && cudaMemcpy(h.data(), d, n * sizeof(float), cudaMemcpyDeviceToHost) == cudaSuccess;
   cudaFree(d);
   for (float v : h) ok = ok && v == 3.5f;
   return ok;
