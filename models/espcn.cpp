@@ -60,3 +60,46 @@ Tensor Espcn::forward(const Tensor& x) {
 }
 
 }  // namespace upres::models
+
+namespace upres::models {
+
+Hyper Espcn::hyper() const {
+  Hyper h = cfg_.to_metadata();
+  h.erase("arch");
+  return h;
+}
+
+ArchSpec espcn_arch() {
+  ArchSpec a;
+  a.name = "espcn";
+  a.family = "post-upsampling";
+  a.reference = "Shi et al., Real-Time Single Image and Video Super-Resolution Using an Efficient Sub-Pixel "
+                "Convolutional Neural Network, CVPR 2016";
+  a.summary = "three LR convolutions (5x5, 3x3, 3x3, tanh) and a sub-pixel shuffle";
+  a.defaults = {{"scale", "2"}, {"channels", "1"}, {"features", "64"}, {"features2", "32"}};
+  a.tiny = {{"features", "8"}, {"features2", "4"}};
+  a.scales = {2, 3, 4, 8};
+  a.build = [](const Hyper& h, Rng& rng) -> std::shared_ptr<SRNetwork> {
+    Hyper m = h;
+    m["arch"] = "espcn";
+    return std::make_shared<Espcn>(EspcnConfig::from_metadata(m), rng);
+  };
+  a.infer = [](const ShapeMap& s) {
+    Hyper h;
+    auto w1 = s.find("conv1.weight"), w2 = s.find("conv2.weight"), w3 = s.find("conv3.weight");
+    if (w1 != s.end() && w1->second.size() == 4) {
+      h["features"] = std::to_string(w1->second[0]);
+      h["channels"] = std::to_string(w1->second[1]);
+    }
+    if (w2 != s.end() && w2->second.size() == 4) h["features2"] = std::to_string(w2->second[0]);
+    if (w1 != s.end() && w3 != s.end() && w1->second.size() == 4 && w3->second.size() == 4) {
+      const int64_t c = w1->second[1], out = w3->second[0];
+      for (int64_t r = 1; r <= 16; ++r)
+        if (c * r * r == out) h["scale"] = std::to_string(r);
+    }
+    return h;
+  };
+  return a;
+}
+
+}  // namespace upres::models

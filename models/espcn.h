@@ -27,6 +27,8 @@
 #include "engine/module.h"
 #include "engine/nn/layers.h"
 #include "engine/rng.h"
+#include "models/network.h"
+#include "models/registry.h"
 
 namespace upres::models {
 
@@ -42,13 +44,17 @@ struct EspcnConfig {
   static EspcnConfig from_metadata(const std::map<std::string, std::string>& meta);
 };
 
-class Espcn : public Module {
+class Espcn : public SRNetwork {
  public:
   // Weights drawn with PyTorch's default Conv2d initialisation from `rng`.
   Espcn(const EspcnConfig& cfg, Rng& rng);
   // x: [N, channels, H, W] -> [N, channels, scale*H, scale*W].
   Tensor forward(const Tensor& x) override;
   const EspcnConfig& config() const { return cfg_; }
+  std::string arch() const override { return "espcn"; }
+  Hyper hyper() const override;
+  int64_t scale() const override { return cfg_.scale; }
+  int64_t channels() const override { return cfg_.channels; }
 
   std::shared_ptr<nn::Conv2d> conv1, conv2, conv3;
 

@@ -15,6 +15,7 @@
 #include "data/image.h"
 #include "engine/module.h"
 #include "engine/safetensors.h"
+#include "models/network.h"
 
 namespace upres::cli {
 
@@ -53,15 +54,17 @@ std::string describe_options(const std::vector<OptionSpec>& specs);
 
 // A network read from a safetensors file, ready for inference.
 struct LoadedModel {
-  std::shared_ptr<Module> net;
+  std::shared_ptr<models::SRNetwork> net;
   std::string arch;
   int64_t scale = 0, channels = 0;
   Metadata metadata;
   Device device = Device::cpu;  // where the weights live and the network runs (move_model)
 };
-// Reads the file, builds the architecture its metadata names ("arch") and loads
-// the weights strictly. Throws upres::Error naming the file and the problem.
-LoadedModel load_model(const std::string& path);
+// Reads the file, builds the architecture its metadata names ("arch"), or
+// `arch` when given (files without upres metadata: hyperparameters are read off
+// the tensors' shapes, models/load.h), and loads the weights strictly. Throws
+// upres::Error naming the file and the problem.
+LoadedModel load_model(const std::string& path, const std::string& arch = "");
 
 // The shipped model for a scale: "espcn_x<scale>.safetensors", searched in
 //   $UPRES_MODEL_DIR, <executable dir>/models/zoo, <executable dir>/../share/upres/models,

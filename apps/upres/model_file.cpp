@@ -2,48 +2,28 @@
 // the shipped models live.
 //
 // A checkpoint names its architecture in the metadata ("arch") with the
-// hyperparameters beside it, so `upres upscale -m file` needs nothing else.
-// Architectures known here: espcn (models/espcn.h).
+// hyperparameters beside it, so `upres upscale -m file` needs nothing else;
+// models/load.h does the work for every architecture of models/registry.h.
 #include <cstdlib>
 #include <filesystem>
 
 #include "apps/upres/cli.h"
 #include "engine/error.h"
 #include "engine/rng.h"
-#include "models/espcn.h"
+#include "models/load.h"
 
 namespace upres::cli {
 
-LoadedModel load_model(const std::string& path) {
-  SafetensorsData file = read_safetensors(path);
-  auto arch = file.metadata.find("arch");
-  UPRES_CHECK(arch != file.metadata.end(), "model file '", path,
-              "' has no 'arch' in its metadata; expected a checkpoint written by upres (arch=espcn)");
+LoadedModel load_model(const std::string& path, const std::string& arch) {
+  models::LoadOptions opt;
+  opt.arch = arch;
+  models::LoadedNetwork n = models::load_network(path, opt);
   LoadedModel m;
-  m.arch = arch->second;
-  m.metadata = file.metadata;
-  if (m.arch == "espcn") {
-    models::EspcnConfig cfg;
-    try {
-      cfg = models::EspcnConfig::from_metadata(file.metadata);
-    } catch (const Error& e) {
-      UPRES_FAIL("model file '", path, "': ", e.what());
-    }
-    Rng rng(0);  // the weights are overwritten below
-    auto net = std::make_shared<models::Espcn>(cfg, rng);
-    try {
-      load_state_dict(*net, file.tensor_map(), /*strict=*/true);
-    } catch (const Error& e) {
-      UPRES_FAIL("model file '", path, "' does not fit its architecture (espcn, features ", cfg.features, "/",
-                 cfg.features2, "): ", e.what());
-    }
-    m.net = net;
-    m.scale = cfg.scale;
-    m.channels = cfg.channels;
-  } else {
-    UPRES_FAIL("model file '", path, "' names arch '", m.arch, "'; this upres knows: espcn");
-  }
-  m.net->eval();
+  m.net = n.net;
+  m.arch = n.net->arch();
+  m.scale = n.net->scale();
+  m.channels = n.net->channels();
+  m.metadata = n.metadata;
   return m;
 }
 

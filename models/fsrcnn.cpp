@@ -1,0 +1,13 @@
+// fsrcnn.cpp - placeholder: the architecture is registered but not written yet.
+#include "models/registry.h"
+
+namespace upres::models {
+
+ArchSpec fsrcnn_arch() {
+  ArchSpec a;
+  a.name = "fsrcnn";
+  a.defaults = {{"scale", "2"}, {"channels", "3"}};
+  return a;  // no builder: build_network says so
+}
+
+}  // namespace upres::models

@@ -1,0 +1,13 @@
+// rrdbnet.cpp - placeholder: the architecture is registered but not written yet.
+#include "models/registry.h"
+
+namespace upres::models {
+
+ArchSpec rrdbnet_arch() {
+  ArchSpec a;
+  a.name = "rrdbnet";
+  a.defaults = {{"scale", "2"}, {"channels", "3"}};
+  return a;  // no builder: build_network says so
+}
+
+}  // namespace upres::models

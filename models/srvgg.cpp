@@ -1,0 +1,13 @@
+// srvgg.cpp - placeholder: the architecture is registered but not written yet.
+#include "models/registry.h"
+
+namespace upres::models {
+
+ArchSpec srvgg_arch() {
+  ArchSpec a;
+  a.name = "srvgg";
+  a.defaults = {{"scale", "2"}, {"channels", "3"}};
+  return a;  // no builder: build_network says so
+}
+
+}  // namespace upres::models
