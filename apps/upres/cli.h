@@ -15,6 +15,7 @@
 #include "data/image.h"
 #include "engine/module.h"
 #include "engine/safetensors.h"
+#include "inference/upscale.h"
 #include "models/network.h"
 
 namespace upres::cli {
@@ -79,13 +80,11 @@ Device device_option(const Args& a);
 // Moves the weights to `d` (Module::to); super_resolve then runs the network there.
 void move_model(LoadedModel& m, Device d);
 
-// Enlarge an image by the model's scale. A 1-channel model runs on luma: a grey
-// image directly, a colour one through YCbCr, Y by the model and Cb, Cr by
-// bicubic interpolation; a 3-channel model runs on RGB. Alpha (the last plane of
-// grey+alpha or RGBA) is enlarged with bicubic. Inference runs without autograd.
-// The network runs on m.device (input copied there, result copied back); the
-// bicubic planes and the colour conversions stay on the cpu.
-data::Image super_resolve(const LoadedModel& m, const data::Image& img);
+// Enlarge an image by the model's scale: inference::upscale (inference/upscale.h:
+// luma models on Y with Cb, Cr and alpha by MATLAB-style bicubic, RGB models on
+// RGB, tiling, self-ensemble) with the network on m.device (opt.device is set
+// from it). Inference runs without autograd.
+data::Image super_resolve(const LoadedModel& m, const data::Image& img, inference::UpscaleOptions opt = {});
 // Every plane enlarged with the engine's bicubic upsampling (PyTorch's, a = -0.75), unclamped.
 data::Image bicubic_upscale(const data::Image& img, int64_t scale);
 
