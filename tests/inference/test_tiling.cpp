@@ -7,6 +7,8 @@
 // Memory: the engine allocator's peak for a tiled run is that of one window.
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "engine/allocator.h"
 #include "engine/error.h"
 #include "inference/tiling.h"
@@ -175,6 +177,8 @@ TEST(Tiling, RegistryNetworksTiledEqualUntiledWithOverlapTwiceTheMeasuredRadius)
     const float err = max_abs_diff(inference::upscale(*net, img, untiled()), inference::upscale(*net, img, tiled));
     EXPECT_LE(err, 1e-5f) << arch << " radius " << r << " tile " << tiled.tile << " image " << w << "x" << h;
     ++ran;
+    std::cout << "  " << arch << ": measured radius " << r << ", tile " << tiled.tile << ", image " << w << "x" << h
+              << ", max |tiled - untiled| " << err << "\n";
   }
   EXPECT_GE(ran, 1) << "espcn at least";
 }
