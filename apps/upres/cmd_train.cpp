@@ -1,106 +1,130 @@
-// cmd_train.cpp - `upres train`: a minimal trainer for ESPCN, enough to make
-// the shipped model (models/zoo/espcn_x2.safetensors).
+// cmd_train.cpp - `upres train`: train any network of the registry.
 //
-// Data: every PNG/JPEG/BMP of --train, converted to Y (BT.601; or kept RGB for
-// --channels 3), cropped to a multiple of the scale; the LR image is the box
-// downscale (data/box_downscale.h - a stand-in until MATLAB bicubic lands).
-// Each step draws --batch random aligned LR/HR patch pairs (LR --patch pixels
-// square; the image chosen with probability proportional to its area), each
-// under one of the 8 flips/rotations, and takes one Adam step on the MSE
-// (the ESPCN paper's loss), with a cosine learning-rate decay to 0.
-// The model is saved (atomically) every --save-every steps, when --time-limit
-// runs out, and at the end, with its configuration and training facts in the
-// metadata.
+//   upres train --arch fsrcnn -s 3 --train T91 --val Set5 --steps 200000 -o fsrcnn_x3.safetensors
+//
+// Each step takes a batch of random LR/HR patch pairs (data/patches.h: the 8
+// flips/rotations, LR made by the degradation pipeline, prepared on a background
+// thread), one Adam step on the loss, a cosine learning-rate decay, and folds
+// the weights into an exponential moving average (engine/ema.h). Every
+// --val-every steps the averaged weights are scored on --val (PSNR/SSIM on Y,
+// the standard protocol; train_validate.cpp).
+//
+// Files, next to OUT (X.safetensors):
+//   X.safetensors        the model (averaged weights), loadable by upscale/eval
+//   X.best.safetensors   the model at the best validation PSNR so far
+//   X.ckpt.safetensors   the training checkpoint: weights, averaged weights,
+//                        Adam's moments, step, seed (train_state.cpp)
+//   X.log.csv            one row per logged step and per validation
+// All written atomically (temporary file + rename): an interrupted write never
+// leaves a broken file, and the previous checkpoint survives a crash.
+// `--resume X.ckpt.safetensors` continues exactly: batches are a pure function of
+// (seed, step), and the checkpoint carries everything else.
+// Ctrl-C saves the checkpoint and exits (status 130); a NaN or infinite loss stops
+// at once with status 1 and leaves the last good checkpoint in place.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <filesystem>
-#include <iomanip>
 #include <iostream>
+#include <sstream>
+#include <unistd.h>
 
 #include "apps/upres/cli.h"
-#include "data/box_downscale.h"
-#include "data/color.h"
+#include "apps/upres/train.h"
+#include "data/patches.h"
+#include "engine/checkpoint.h"
 #include "engine/dispatch.h"
 #include "engine/ops.h"
-#include "engine/optim.h"
-#include "engine/rng.h"
 #include "engine/schedule.h"
-#include "models/espcn.h"
+#include "models/registry.h"
 
 namespace upres::cli {
 
 namespace {
 
 const std::vector<OptionSpec> kSpecs = {
-    {"arch", "a", true, "architecture (espcn)"},
+    {"arch", "a", true, "network (see `upres train --list`; default espcn)"},
     {"scale", "s", true, "upscaling factor (default 2)"},
     {"train", "", true, "folder of HR training images"},
-    {"steps", "n", true, "optimizer steps (default 2000)"},
-    {"output", "o", true, "model file to write (.safetensors)"},
-    {"channels", "c", true, "1: train on Y (default); 3: on RGB"},
-    {"features", "", true, "conv1 output channels (default 64)"},
-    {"features2", "", true, "conv2 output channels (default 32)"},
+    {"val", "", true, "folder of HR validation images (optional)"},
+    {"val-every", "", true, "validate every N steps (default 1000)"},
+    {"val-images", "", true, "validate on at most N images of --val (default all)"},
+    {"loss", "", true, "loss: l1 (default), mse or charbonnier"},
+    {"steps", "n", true, "optimizer steps in all (default 2000)"},
     {"batch", "b", true, "patches per step (default 16)"},
-    {"patch", "p", true, "LR patch size (default 17)"},
-    {"lr", "", true, "Adam learning rate at the start (default 1e-3)"},
+    {"patch", "p", true, "LR patch size (default 24)"},
+    {"lr", "", true, "Adam learning rate at the start (default 1e-3); cosine decay to 0"},
+    {"ema", "", true, "decay of the weight average (default 0.999; 0: off)"},
+    {"pipeline", "", true, "degradation making LR from HR (default resize:bicubic; see upres degrade)"},
+    {"hp", "", true, "hyperparameters, KEY=VALUE[,KEY=VALUE...] (e.g. num_block=8,num_feat=32)"},
+    {"channels", "c", true, "1: train on Y; 3: on RGB (default: the network's)"},
     {"seed", "", true, "random seed (default 1)"},
-    {"log-every", "", true, "print the loss every N steps (default 100)"},
-    {"save-every", "", true, "save every N steps (default 1000)"},
-    {"time-limit", "", true, "stop (and save) after this many seconds (default: none)"},
+    {"log-every", "", true, "log the loss every N steps (default 100)"},
+    {"save-every", "", true, "write the checkpoint every N steps (default 1000)"},
+    {"time-limit", "", true, "stop (saving a checkpoint) after this many seconds"},
+    {"stop-at", "", true, "stop (saving a checkpoint) once step N is done; --resume continues"},
     {"threads", "t", true, "CPU threads (default: all)"},
     {"device", "", true, "where training runs: cpu (default), cuda (needs a GPU) or simt (slow)"},
+    {"output", "o", true, "model file to write (X.safetensors)"},
+    {"resume", "", true, "continue from a training checkpoint (X.ckpt.safetensors)"},
+    {"list", "", false, "list the architectures and exit"},
     {"help", "h", false, "show this help"},
 };
 
-struct Pair {
-  data::Image lr, hr;
+volatile std::sig_atomic_t g_interrupted = 0;
+extern "C" void on_sigint(int) { g_interrupted = 1; }
+
+// Restores the previous SIGINT handler when training ends.
+class SigintScope {
+ public:
+  SigintScope() {
+    struct sigaction sa {};
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_);
+  }
+  ~SigintScope() { sigaction(SIGINT, &old_, nullptr); }
+
+ private:
+  struct sigaction old_ {};
 };
 
-std::vector<Pair> load_training_set(const std::string& dir, int scale, int channels, int patch) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) throw UsageError("--train '" + dir + "' is not a folder");
-  std::vector<std::string> files;
-  for (auto& e : fs::directory_iterator(dir)) {
-    std::string ext = e.path().extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (e.is_regular_file() && (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp"))
-      files.push_back(e.path().string());
+models::Hyper parse_hp(const std::string& s) {
+  models::Hyper h;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    if (item.empty()) continue;
+    auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
+      throw UsageError("--hp '" + s + "': '" + item + "' is not KEY=VALUE");
+    h[item.substr(0, eq)] = item.substr(eq + 1);
   }
-  std::sort(files.begin(), files.end());
-  std::vector<Pair> out;
-  for (auto& f : files) {
-    data::Image img = data::load_image(f);
-    if (img.channels == 2 || img.channels == 4) img = data::select_channels(img, 0, img.channels - 1);
-    if (channels == 1) {
-      img = data::rgb_to_y(img);
-    } else if (img.channels == 1) {
-      img = data::merge_channels({img, img, img});
-    }
-    if (img.width < patch * scale || img.height < patch * scale) continue;  // too small for one patch
-    Pair p;
-    p.hr = data::modcrop(img, scale);
-    p.lr = data::box_downscale(p.hr, scale);
-    out.push_back(std::move(p));
-  }
-  if (out.empty()) throw UsageError("--train '" + dir + "' holds no image of at least " +
-                                    std::to_string(patch * scale) + " pixels square");
+  return h;
+}
+
+std::string stem_of(const std::string& out) {
+  const std::string ext = ".safetensors";
+  if (out.size() > ext.size() && out.compare(out.size() - ext.size(), ext.size(), ext) == 0)
+    return out.substr(0, out.size() - ext.size());
   return out;
 }
 
-// Copies a size x size window at (top, left) of plane c of `src` into dst,
-// under dihedral transform t (bit 0: mirror x, bit 1: mirror y, bit 2: transpose).
-void copy_patch(const data::Image& src, int top, int left, int size, int t, float* dst) {
-  for (int c = 0; c < src.channels; ++c)
-    for (int i = 0; i < size; ++i)
-      for (int j = 0; j < size; ++j) {
-        int u = i, v = j;
-        if (t & 4) std::swap(u, v);
-        if (t & 1) v = size - 1 - v;
-        if (t & 2) u = size - 1 - u;
-        dst[(static_cast<int64_t>(c) * size + i) * size + j] = src.at(c, top + u, left + v);
-      }
+Tensor pixel_loss(const std::string& name, const Tensor& sr, const Tensor& hr) {
+  if (name == "l1") return l1_loss(sr, hr);
+  if (name == "mse" || name == "l2") return mse_loss(sr, hr);
+  // Charbonnier (LapSRN): mean sqrt((sr - hr)^2 + eps^2), eps = 1e-3.
+  return mean(sqrt(add(square(sub(sr, hr)), 1e-6f)));
+}
+
+void list_architectures() {
+  for (const auto& a : models::architectures()) {
+    std::cout << "  " << a.name << std::string(a.name.size() < 15 ? 15 - a.name.size() : 1, ' ') << a.family
+              << (a.summary.empty() ? "" : ": " + a.summary) << "\n      hyperparameters:";
+    for (const auto& [k, v] : a.defaults) std::cout << " " << k << "=" << v;
+    std::cout << "\n";
+  }
 }
 
 }  // namespace
@@ -108,105 +132,197 @@ void copy_patch(const data::Image& src, int top, int left, int size, int t, floa
 int cmd_train(int argc, char** argv) {
   Args a(kSpecs, argc, argv, 1);
   if (a.has("help")) {
-    std::cout << "usage: upres train --arch espcn -s 2 --train DIR --steps N -o FILE [options]\n\n"
+    std::cout << "usage: upres train --arch NAME -s SCALE --train DIR [--val DIR] -o OUT.safetensors [options]\n\n"
               << describe_options(kSpecs);
     return 0;
   }
-  if (a.get("arch", "espcn") != "espcn") throw UsageError("--arch '" + a.get("arch") + "': only 'espcn' is known");
-  models::EspcnConfig cfg;
-  cfg.scale = a.get_int("scale", 2, 1, 8);
-  cfg.channels = a.get_int("channels", 1, 1, 3);
-  if (cfg.channels == 2) throw UsageError("--channels must be 1 (Y) or 3 (RGB)");
-  cfg.features = a.get_int("features", 64, 1, 1024);
-  cfg.features2 = a.get_int("features2", 32, 1, 1024);
-  const int64_t steps = a.get_int("steps", 2000, 1, 100000000);
+  if (a.has("list")) {
+    list_architectures();
+    return 0;
+  }
+  const std::string arch = a.get("arch", "espcn");
+  const models::ArchSpec* spec = nullptr;
+  try {
+    spec = &models::find_arch(arch);
+  } catch (const Error& e) {
+    throw UsageError(std::string("--arch: ") + e.what());
+  }
+  models::Hyper hp = a.has("hp") ? parse_hp(a.get("hp")) : models::Hyper{};
+  const int64_t scale = a.get_int("scale", 2, 1, 16);
+  hp["scale"] = std::to_string(scale);
+  if (a.has("channels")) {
+    const long long c = a.get_int("channels", 1, 1, 3);
+    if (c == 2) throw UsageError("--channels must be 1 (Y) or 3 (RGB)");
+    hp["channels"] = std::to_string(c);
+  }
+  const int64_t steps = a.get_int("steps", 2000, 1, 1000000000);
   const int batch = static_cast<int>(a.get_int("batch", 16, 1, 4096));
-  const int patch = static_cast<int>(a.get_int("patch", 17, 3, 1024));
+  const int patch = static_cast<int>(a.get_int("patch", 24, 2, 1024));
   const double lr = a.get_double("lr", 1e-3, 0.0, 10.0);
+  const double ema_decay = a.get_double("ema", 0.999, 0.0, 0.999999);
   const uint64_t seed = static_cast<uint64_t>(a.get_int("seed", 1, 0, 1LL << 62));
-  const int64_t log_every = a.get_int("log-every", 100, 1, 100000000);
-  const int64_t save_every = a.get_int("save-every", 1000, 1, 100000000);
+  const int64_t log_every = a.get_int("log-every", 100, 1, 1000000000);
+  const int64_t save_every = a.get_int("save-every", 1000, 1, 1000000000);
+  const int64_t val_every = a.get_int("val-every", 1000, 1, 1000000000);
+  const int val_images = static_cast<int>(a.get_int("val-images", 0, 0, 100000));
   const double time_limit = a.get_double("time-limit", 1e30, 0.0, 1e30);
+  const int64_t stop_at = a.get_int("stop-at", 0, 0, 1000000000);
+  const std::string loss_name = a.get("loss", "l1");
+  if (loss_name != "l1" && loss_name != "mse" && loss_name != "l2" && loss_name != "charbonnier")
+    throw UsageError("--loss '" + loss_name + "': expected l1, mse or charbonnier");
+  const std::string pipeline = a.get("pipeline", data::default_degrade_pipeline());
   const std::string out = a.require("output"), dir = a.require("train");
   set_cpu_threads(static_cast<int>(a.get_int("threads", 0, 0, 1024)));
   const Device device = device_option(a);  // before any data is read or file written
+  const std::string stem = stem_of(out);
+  const std::string ckpt_path = stem + ".ckpt.safetensors", best_path = stem + ".best.safetensors";
 
-  const int s = static_cast<int>(cfg.scale), C = static_cast<int>(cfg.channels);
-  std::vector<Pair> set = load_training_set(dir, s, C, patch);
-  std::vector<double> cum;  // cumulative LR areas, to draw images by area
-  for (auto& p : set) cum.push_back((cum.empty() ? 0.0 : cum.back()) + p.lr.plane_size());
+  Rng init(seed);
+  std::shared_ptr<models::SRNetwork> net;
+  try {
+    net = models::build_network(arch, hp, init);
+  } catch (const Error& e) {
+    throw UsageError(e.what());
+  }
+  const int64_t C = net->channels();
+  data::PatchOptions po;
+  po.scale = static_cast<int>(scale);
+  po.channels = static_cast<int>(C);
+  po.patch = patch;
+  po.pipeline = pipeline;
+  data::PatchSet set(dir, po);
+  std::unique_ptr<Validator> val;
+  if (a.has("val")) val = std::make_unique<Validator>(a.get("val"), scale, val_images);
 
-  Rng rng(seed);
-  models::Espcn net(cfg, rng);
-  net.to(device);  // the optimizer's moments follow the parameters' device
-  Adam opt(net.parameters(), AdamOptions{lr});
+  net->to(device);
+  net->train();
+  Adam opt(net->parameters(), AdamOptions{lr});
   CosineAnnealingLR sched(lr, steps);
-  std::cout << "training espcn x" << s << " (" << C << " channel(s), features " << cfg.features << "/"
-            << cfg.features2 << ", " << net.num_parameters() << " parameters) on " << set.size() << " images of "
-            << dir << "\n";
+  std::unique_ptr<WeightAverage> ema;
+  if (ema_decay > 0) ema = std::make_unique<WeightAverage>(*net, ema_decay);
+  // A second instance holds the averaged weights for validation and saving.
+  Rng init2(seed);
+  std::shared_ptr<models::SRNetwork> avg = models::build_network(arch, hp, init2);
+  avg->to(device);
 
-  std::vector<float> xb(static_cast<size_t>(batch) * C * patch * patch);
-  std::vector<float> yb(static_cast<size_t>(batch) * C * patch * patch * s * s);
-  auto save = [&](int64_t done, double last_loss) {
-    Metadata meta = cfg.to_metadata();
+  TrainState st;
+  st.seed = seed;
+  st.settings = {{"scale", std::to_string(scale)}, {"batch", std::to_string(batch)},
+                 {"patch", std::to_string(patch)}, {"pipeline", pipeline},
+                 {"loss", loss_name},               {"steps", std::to_string(steps)},
+                 {"lr", std::to_string(lr)},        {"ema", std::to_string(ema_decay)},
+                 {"seed", std::to_string(seed)}};
+  if (a.has("resume")) {
+    const std::string from = a.get("resume");
+    TrainState loaded = load_checkpoint(from, *net, ema.get(), opt, st.settings);
+    st.step = loaded.step;
+    st.best_psnr = loaded.best_psnr;
+    st.best_step = loaded.best_step;
+    std::cout << "resuming from " << from << " at step " << st.step << "\n";
+  }
+
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  std::cout << "training " << arch << " x" << scale << " (" << net->num_parameters() << " parameters, " << C
+            << " channel(s)) on " << set.size() << " images of " << dir << " (" << set.skipped()
+            << " too small), batch " << batch << " of " << patch << "x" << patch << " LR patches, loss " << loss_name
+            << ", " << steps << " steps\n";
+  CsvLog log(stem + ".log.csv", {}, st.step);
+  Progress progress(steps, st.step, log_every, terminal);
+
+  auto averaged = [&]() -> models::SRNetwork& {
+    if (ema) ema->copy_to(*avg);
+    else load_state_dict(*avg, [&] {
+      std::map<std::string, Tensor> m;
+      for (auto& [k, t] : net->state_dict()) m.emplace(k, t);
+      return m;
+    }());
+    return *avg;
+  };
+  auto save_model = [&](const std::string& path, models::SRNetwork& m, int64_t step) {
+    Metadata meta = m.metadata();
     meta["trained_by"] = "upres train";
     meta["train_data"] = std::filesystem::path(dir).filename().string();
+    meta["train_steps"] = std::to_string(step);
+    meta["degradation"] = pipeline;
+    meta["loss"] = loss_name;
     meta["colour"] = C == 1 ? "Y (BT.601, studio swing, /255)" : "RGB";
-    meta["degradation"] = "box downscale (data/box_downscale.h)";
-    meta["loss"] = "mse";
-    meta["optimizer"] = "Adam, cosine decay";
-    meta["lr"] = std::to_string(lr);
-    meta["batch"] = std::to_string(batch);
-    meta["patch"] = std::to_string(patch);
-    meta["seed"] = std::to_string(seed);
-    meta["steps"] = std::to_string(done);
-    meta["final_loss"] = std::to_string(last_loss);
-    write_safetensors(out, net.named_parameters(), meta);
+    if (st.best_psnr > 0) meta["val_psnr_y"] = std::to_string(st.best_psnr);
+    save_module(path, m, meta);
+  };
+  auto checkpoint = [&]() {
+    save_checkpoint(ckpt_path, *net, ema.get(), opt, st);
+    save_model(out, averaged(), st.step);
+  };
+  auto validate = [&]() {
+    if (!val) return;
+    ValScores v = val->run(averaged(), device);
+    bool best = v.psnr_y > st.best_psnr;
+    if (best) {
+      st.best_psnr = v.psnr_y;
+      st.best_step = st.step;
+      save_model(best_path, *avg, st.step);
+    }
+    std::ostringstream s;
+    s.precision(4);
+    s << std::fixed << "step " << st.step << "  validation " << v.psnr_y << " dB  SSIM " << v.ssim_y << " on "
+      << v.images << " images" << (best ? "  (best)" : "");
+    progress.line(s.str());
+    log.row(st.step, -1, opt.lr(), 0, {}, v.psnr_y, v.ssim_y);
   };
 
+  SigintScope sigint;
+  data::BatchLoader loader(set, seed, batch, st.step);
   const auto t0 = std::chrono::steady_clock::now();
-  double loss_sum = 0.0, last_loss = 0.0;
-  int64_t loss_n = 0, step = 0;
-  for (; step < steps; ++step) {
-    for (int b = 0; b < batch; ++b) {
-      double r = rng.uniform() * cum.back();
-      size_t k = std::upper_bound(cum.begin(), cum.end(), r) - cum.begin();
-      k = std::min(k, set.size() - 1);
-      const Pair& p = set[k];
-      int top = static_cast<int>(rng.below(static_cast<uint32_t>(p.lr.height - patch + 1)));
-      int left = static_cast<int>(rng.below(static_cast<uint32_t>(p.lr.width - patch + 1)));
-      int t = static_cast<int>(rng.below(8));
-      copy_patch(p.lr, top, left, patch, t, xb.data() + static_cast<size_t>(b) * C * patch * patch);
-      copy_patch(p.hr, top * s, left * s, patch * s, t, yb.data() + static_cast<size_t>(b) * C * patch * patch * s * s);
+  const int64_t first = st.step;
+  while (st.step < steps) {
+    data::Batch b = loader.next();
+    Tensor x = b.lr, y = b.hr;
+    if (net->pre_upsampling()) {
+      data::ResizeOptions ro;  // the LR enlarged by MATLAB bicubic, as at inference
+      x = data::to_tensor(data::imresize(data::to_image(x), static_cast<double>(scale), ro));
     }
-    Tensor x = Tensor::from_vector({batch, C, patch, patch}, xb).to(device);
-    Tensor y = Tensor::from_vector({batch, C, patch * s, patch * s}, yb).to(device);
-    opt.set_lr(sched.lr_at(step));
+    if (device != Device::cpu) x = x.to(device), y = y.to(device);
+    opt.set_lr(sched.lr_at(st.step));
     opt.zero_grad();
-    Tensor loss = mse_loss(net.forward(x), y);
+    Tensor loss = pixel_loss(loss_name, net->forward(x), y);
+    const double value = loss.item();
+    if (!std::isfinite(value)) {
+      progress.finish();
+      std::cerr << "upres train: the loss is " << value << " at step " << st.step + 1
+                << "; stopping without saving. The last good checkpoint is " << ckpt_path
+                << " (lower --lr, or check the data)\n";
+      return 1;
+    }
     loss.backward();
     opt.step();
-    last_loss = loss.item();
-    loss_sum += last_loss;
-    ++loss_n;
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if ((step + 1) % log_every == 0 || step + 1 == steps) {
-      double m = loss_sum / loss_n;
-      std::cout << "step " << step + 1 << "/" << steps << "  mse " << std::setprecision(5) << m << "  (PSNR "
-                << std::setprecision(4) << 10 * std::log10(1.0 / m) << " dB)  lr " << opt.lr() << "  "
-                << std::setprecision(3) << (step + 1) / secs << " steps/s" << std::endl;
-      loss_sum = 0;
-      loss_n = 0;
+    if (ema) ema->update(*net);
+    ++st.step;
+    progress.step(st.step, value, opt.lr(), st.best_psnr);
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (st.step % log_every == 0) log.row(st.step, value, opt.lr(), (st.step - first) / std::max(secs, 1e-9), {});
+    if (st.step % val_every == 0) validate();
+    if (st.step % save_every == 0) checkpoint();
+    if (g_interrupted) {
+      progress.finish();
+      checkpoint();
+      std::cout << "interrupted at step " << st.step << "; saved " << ckpt_path << " (continue with --resume "
+                << ckpt_path << ")\n";
+      return 130;
     }
-    if ((step + 1) % save_every == 0) save(step + 1, last_loss);
-    if (secs > time_limit) {
-      std::cout << "time limit of " << time_limit << " s reached after " << step + 1 << " steps\n";
-      ++step;
-      break;
+    if (secs > time_limit || (stop_at > 0 && st.step >= stop_at && st.step < steps)) {
+      progress.finish();
+      checkpoint();
+      std::cout << (secs > time_limit ? "time limit reached" : "stopped") << " at step " << st.step << "; saved " << ckpt_path
+                << " (continue with --resume " << ckpt_path << ")\n";
+      return 0;
     }
   }
-  save(step, last_loss);
-  std::cout << "wrote " << out << "\n";
+  progress.finish();
+  if (st.step % val_every != 0) validate();
+  checkpoint();
+  std::cout << "wrote " << out << " (step " << st.step << ")";
+  if (st.best_psnr > 0) std::cout << "; best validation " << st.best_psnr << " dB at step " << st.best_step;
+  std::cout << "\n";
   return 0;
 }
 

@@ -128,7 +128,7 @@ TEST(TrainCliDevice, SimtTrainsToTheSameWeightsAsCpu) {
   fs::create_directories(d / "hr");
   upres::data::save_png(test_picture(30, 26), (d / "hr" / "a.png").string());
   const std::string common = "train --train " + quoted(d / "hr") +
-                             " --steps 3 --batch 2 --patch 9 --features 8 --features2 4 --seed 3 --log-every 10";
+                             " --steps 3 --batch 2 --patch 9 --hp features=8,features2=4 --channels 1 --ema 0 --seed 3 --log-every 10";
   upres::testing::CliRun rc = run_upres(common + " -o " + quoted(d / "cpu.safetensors") + " --device cpu", d);
   ASSERT_EQ(rc.code, 0) << rc.err;
   upres::testing::CliRun rs = run_upres(common + " -o " + quoted(d / "simt.safetensors") + " --device simt", d);

@@ -1,0 +1,160 @@
+// test_train_cli.cpp - `upres train` as a user runs it: a run split by
+// --stop-at and --resume ends bit-identical to an uninterrupted one; validation
+// writes the best model and the CSV log; a diverging loss stops with the last
+// good checkpoint intact; wrong options are usage errors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "data/image.h"
+#include "engine/safetensors.h"
+#include "support/cli.h"
+
+namespace fs = std::filesystem;
+using upres::data::Image;
+
+namespace {
+
+using upres::testing::run_upres;
+fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("train_cli", name); }
+std::string quoted(const fs::path& p) { return "\"" + p.string() + "\""; }
+
+Image picture(int w, int h, int seed) {
+  Image img(w, h, 3);
+  for (int c = 0; c < 3; ++c)
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        img.at(c, y, x) = static_cast<float>((x * 29 + y * 47 + c * 83 + x * y * (5 + seed)) % 256) / 255.0f;
+  return img;
+}
+
+void make_folder(const fs::path& d) {
+  fs::create_directories(d);
+  upres::data::save_png(picture(40, 36, 0), (d / "a.png").string());
+  upres::data::save_png(picture(33, 47, 1), (d / "b.png").string());
+}
+
+// Every tensor of two safetensors files, bit for bit.
+void expect_same_tensors(const fs::path& a, const fs::path& b) {
+  auto ta = upres::read_safetensors(a.string()).tensor_map();
+  auto tb = upres::read_safetensors(b.string()).tensor_map();
+  ASSERT_EQ(ta.size(), tb.size());
+  for (auto& [name, t] : ta) {
+    ASSERT_TRUE(tb.count(name)) << name;
+    std::vector<float> va = t.to_vector(), vb = tb.at(name).to_vector();
+    ASSERT_EQ(va, vb) << name << " differs between " << a << " and " << b;
+  }
+}
+
+const std::string kTiny = " --arch espcn -s 2 --hp features=8,features2=4 --batch 3 --patch 8 --threads 1 --seed 5";
+
+}  // namespace
+
+TEST(TrainCli, StopAndResumeEndsBitIdenticalToOneRun) {
+  fs::path d = scratch("resume");
+  make_folder(d / "hr");
+  const std::string common = "train --train " + quoted(d / "hr") + kTiny + " --steps 6 --log-every 2";
+  auto r1 = run_upres(common + " -o " + quoted(d / "full.safetensors"), d);
+  ASSERT_EQ(r1.code, 0) << r1.err;
+  auto r2 = run_upres(common + " --stop-at 3 -o " + quoted(d / "split.safetensors"), d);
+  ASSERT_EQ(r2.code, 0) << r2.err;
+  auto meta = upres::read_safetensors((d / "split.ckpt.safetensors").string()).metadata;
+  EXPECT_EQ(meta.at("train.step"), "3");
+  auto r3 = run_upres(common + " --resume " + quoted(d / "split.ckpt.safetensors") + " -o " +
+                          quoted(d / "split.safetensors"),
+                      d);
+  ASSERT_EQ(r3.code, 0) << r3.err;
+  EXPECT_NE(r3.out.find("resuming"), std::string::npos) << r3.out;
+  expect_same_tensors(d / "full.safetensors", d / "split.safetensors");
+  expect_same_tensors(d / "full.ckpt.safetensors", d / "split.ckpt.safetensors");
+  // The model file is a plain model: upscale takes it.
+  upres::data::save_png(picture(9, 7, 2), (d / "in.png").string());
+  auto r4 = run_upres("upscale -m " + quoted(d / "full.safetensors") + " -i " + quoted(d / "in.png") + " -o " +
+                          quoted(d / "out.png"),
+                      d);
+  EXPECT_EQ(r4.code, 0) << r4.err;
+  fs::remove_all(d);
+}
+
+TEST(TrainCli, ValidationWritesBestModelAndCsvLog) {
+  fs::path d = scratch("val");
+  make_folder(d / "hr");
+  auto r = run_upres("train --train " + quoted(d / "hr") + " --val " + quoted(d / "hr") + kTiny +
+                         " --steps 4 --val-every 2 --log-every 1 -o " + quoted(d / "m.safetensors"),
+                     d);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_TRUE(fs::exists(d / "m.best.safetensors"));
+  EXPECT_NE(r.out.find("validation"), std::string::npos) << r.out;
+  std::ifstream csv(d / "m.log.csv");
+  std::string header, line;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("step,loss,lr,steps_per_s,val_psnr_y,val_ssim_y", 0), 0u) << header;
+  int rows = 0, val_rows = 0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    // A validation row has a PSNR in column 5: between 5 and 60 dB for these pictures.
+    size_t pos = 0;
+    for (int k = 0; k < 4; ++k) pos = line.find(',', pos) + 1;
+    double psnr = std::atof(line.c_str() + pos);
+    if (line.compare(pos, 1, ",") != 0) {
+      ++val_rows;
+      EXPECT_GT(psnr, 5.0) << line;
+      EXPECT_LT(psnr, 60.0) << line;
+    }
+  }
+  EXPECT_EQ(rows, 4 + 2) << "4 loss rows and 2 validation rows";
+  EXPECT_EQ(val_rows, 2);
+  auto meta = upres::read_safetensors((d / "m.best.safetensors").string()).metadata;
+  EXPECT_EQ(meta.at("arch"), "espcn");
+  EXPECT_TRUE(meta.count("val_psnr_y"));
+  fs::remove_all(d);
+}
+
+TEST(TrainCli, DivergingLossStopsAndKeepsLastGoodCheckpoint) {
+  fs::path d = scratch("nan");
+  make_folder(d / "hr");
+  // An 8-layer VDSR (ReLU, no saturation) with lr 10: after one Adam step every weight is
+  // about +-10, the output ~ (10 * 9 * 8)^8 ~ 1e23 and its square overflows float.
+  auto r = run_upres("train --train " + quoted(d / "hr") +
+                         " --arch vdsr -s 2 --hp depth=8,num_feat=8 --batch 3 --patch 8 --threads 1 --seed 5"
+                         " --loss mse --steps 50 --lr 10 --ema 0 --save-every 1 -o " + quoted(d / "m.safetensors"),
+                     d);
+  ASSERT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("the loss is"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("m.ckpt.safetensors"), std::string::npos) << r.err;
+  if (fs::exists(d / "m.ckpt.safetensors")) {
+    auto ckpt = upres::read_safetensors((d / "m.ckpt.safetensors").string());
+    for (auto& [name, t] : ckpt.tensors)
+      for (float v : t.to_vector()) ASSERT_TRUE(std::isfinite(v)) << name << " in the kept checkpoint is not finite";
+  }
+  fs::remove_all(d);
+}
+
+TEST(TrainCli, BadOptionsAreUsageErrorsAndResumeChecksSettings) {
+  fs::path d = scratch("errors");
+  make_folder(d / "hr");
+  auto r1 = run_upres("train --arch srgan9000 --train " + quoted(d / "hr") + " -o " + quoted(d / "x.safetensors"), d);
+  EXPECT_EQ(r1.code, 2);
+  EXPECT_NE(r1.err.find("srgan9000"), std::string::npos) << r1.err;
+  EXPECT_NE(r1.err.find("espcn"), std::string::npos) << "lists the known architectures: " << r1.err;
+  auto r2 = run_upres("train --train " + quoted(d / "missing") + kTiny + " -o " + quoted(d / "x.safetensors"), d);
+  EXPECT_NE(r2.code, 0);
+  EXPECT_NE(r2.err.find("missing"), std::string::npos) << r2.err;
+  auto r3 = run_upres("train --train " + quoted(d / "hr") + kTiny + " --hp features=-3 -o " + quoted(d / "x.safetensors"), d);
+  EXPECT_EQ(r3.code, 2);
+  EXPECT_NE(r3.err.find("features"), std::string::npos) << r3.err;
+  // A resume with another batch size is refused, naming the option.
+  const std::string common = "train --train " + quoted(d / "hr") + kTiny + " --steps 2";
+  ASSERT_EQ(run_upres(common + " --stop-at 1 -o " + quoted(d / "m.safetensors"), d).code, 0);
+  auto r4 = run_upres("train --train " + quoted(d / "hr") +
+                          " --arch espcn -s 2 --hp features=8,features2=4 --batch 4 --patch 8 --seed 5 --steps 2"
+                          " --resume " + quoted(d / "m.ckpt.safetensors") + " -o " + quoted(d / "m.safetensors"),
+                      d);
+  EXPECT_EQ(r4.code, 1);
+  EXPECT_NE(r4.err.find("batch"), std::string::npos) << r4.err;
+  EXPECT_FALSE(fs::exists(d / "x.safetensors"));
+  fs::remove_all(d);
+}
