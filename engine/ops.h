@@ -12,4 +12,6 @@
 #include "engine/ops/reduce.h"
 #include "engine/ops/resample.h"
 #include "engine/ops/shape.h"
+#include "engine/ops/ssim.h"
+#include "engine/ops/tv.h"
 #include "engine/tensor.h"

@@ -35,21 +35,23 @@ void gaussian_taps(int64_t taps, double sigma, double* g) {
   for (int64_t i = 0; i < taps; ++i) g[i] /= sum;
 }
 
-void window_filter(const kern::Context& ctx, const kern::WindowShape& s, const double* g, const double* x,
+void window_filter(const kern::Context& ctx, const kern::WindowShape& s, const double* g, const double* x0,
                    double* out) {
   const int64_t oh = s.out_height(), ow = s.out_width(), W = s.width, k = s.taps;
   parallel_for(
-      ctx, oh,
+      ctx, s.planes * oh,
       [&](int64_t lo, int64_t hi) {
         std::vector<double> col(static_cast<size_t>(W));
-        for (int64_t oy = lo; oy < hi; ++oy) {
+        for (int64_t r = lo; r < hi; ++r) {  // output row r: row oy of plane r / oh
+          const int64_t oy = r % oh;
+          const double* x = x0 + (r / oh) * s.height * W;
           for (int64_t c = 0; c < W; ++c) col[c] = 0.0;
           for (int64_t i = 0; i < k; ++i) {  // vertical: fold rows oy .. oy+k-1
             const double* row = x + (oy + i) * W;
             const double gi = g[i];
             for (int64_t c = 0; c < W; ++c) col[c] += gi * row[c];
           }
-          double* o = out + oy * ow;
+          double* o = out + r * ow;
           for (int64_t ox = 0; ox < ow; ++ox) {  // horizontal: slide g along the folded row
             double acc = 0.0;
             for (int64_t j = 0; j < k; ++j) acc += g[j] * col[ox + j];
@@ -60,16 +62,19 @@ void window_filter(const kern::Context& ctx, const kern::WindowShape& s, const d
       row_grain(s, 1));
 }
 
-void local_moments(const kern::Context& ctx, const kern::WindowShape& s, const double* g, const double* x,
-                   const double* y, double* mu_x, double* mu_y, double* var_x, double* var_y, double* cov) {
+void local_moments(const kern::Context& ctx, const kern::WindowShape& s, const double* g, const double* x0,
+                   const double* y0, double* mu_x, double* mu_y, double* var_x, double* var_y, double* cov) {
   const int64_t oh = s.out_height(), ow = s.out_width(), W = s.width, k = s.taps;
   parallel_for(
-      ctx, oh,
+      ctx, s.planes * oh,
       [&](int64_t lo, int64_t hi) {
         // Folded rows of x, y, x^2, y^2, x*y.
         std::vector<double> scratch(static_cast<size_t>(5 * W));
         double *fx = scratch.data(), *fy = fx + W, *fxx = fy + W, *fyy = fxx + W, *fxy = fyy + W;
-        for (int64_t oy = lo; oy < hi; ++oy) {
+        for (int64_t r = lo; r < hi; ++r) {  // output row r: row oy of plane r / oh
+          const int64_t oy = r % oh;
+          const double* x = x0 + (r / oh) * s.height * W;
+          const double* y = y0 + (r / oh) * s.height * W;
           for (auto& v : scratch) v = 0.0;
           for (int64_t i = 0; i < k; ++i) {
             const double* xr = x + (oy + i) * W;
@@ -94,7 +99,7 @@ void local_moments(const kern::Context& ctx, const kern::WindowShape& s, const d
               syy += gj * fyy[ox + j];
               sxy += gj * fxy[ox + j];
             }
-            const int64_t o = oy * ow + ox;
+            const int64_t o = r * ow + ox;
             mu_x[o] = sx;
             mu_y[o] = sy;
             var_x[o] = sxx - sx * sx;
@@ -134,6 +139,91 @@ void downsample_mean2(const kern::Context& ctx, int64_t height, int64_t width, c
         }
       },
       1 + 8192 / (ow + 1));
+}
+
+void ssim_backward(const kern::Context& ctx, const kern::WindowShape& s, const double* g, double c1, double c2,
+                   const double* x, const double* y, double* work, double* dx) {
+  const int64_t H = s.height, W = s.width, k = s.taps, oh = s.out_height(), ow = s.out_width();
+  const int64_t positions = s.planes * oh * ow;
+  double *a = work, *b = a + positions, *c = b + positions;
+  // 1. Per window position: the moments, then the coefficients a, b, c.
+  parallel_for(
+      ctx, positions,
+      [&](int64_t lo, int64_t hi) {
+        for (int64_t p = lo; p < hi; ++p) {
+          const int64_t plane = p / (oh * ow), oy = (p / ow) % oh, ox = p % ow;
+          const double* xp = x + plane * H * W;
+          const double* yp = y + plane * H * W;
+          double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
+          for (int64_t i = 0; i < k; ++i)
+            for (int64_t j = 0; j < k; ++j) {
+              const double w = g[i] * g[j];
+              const double u = xp[(oy + i) * W + ox + j], v = yp[(oy + i) * W + ox + j];
+              sx += w * u;
+              sy += w * v;
+              sxx += w * u * u;
+              syy += w * v * v;
+              sxy += w * u * v;
+            }
+          const double vx = sxx - sx * sx, vy = syy - sy * sy, cov = sxy - sx * sy;
+          const double a1 = 2.0 * sx * sy + c1, b1 = sx * sx + sy * sy + c1;
+          const double a2 = 2.0 * cov + c2, b2 = vx + vy + c2;
+          const double l = a1 / b1, cs = a2 / b2;
+          const double d_mu = 2.0 * cs * (sy - l * sx) / b1;
+          const double d_var = -l * cs / b2;
+          const double d_cov = 2.0 * l / b2;
+          a[p] = d_mu - 2.0 * sx * d_var - sy * d_cov;
+          b[p] = d_var;
+          c[p] = d_cov;
+        }
+      },
+      1 + 32768 / (5 * k * k + 1));
+  // 2. Per pixel: gather the positions whose window covers it (the transpose of the filter).
+  const double inv_m = 1.0 / static_cast<double>(positions);
+  parallel_for(
+      ctx, s.planes * H * W,
+      [&](int64_t lo, int64_t hi) {
+        for (int64_t q = lo; q < hi; ++q) {
+          const int64_t plane = q / (H * W), qy = (q / W) % H, qx = q % W;
+          const int64_t base = plane * oh * ow;
+          double ga = 0, gb = 0, gc = 0;
+          for (int64_t i = 0; i < k; ++i) {
+            const int64_t py = qy - i;  // position row whose window row i is qy
+            if (py < 0 || py >= oh) continue;
+            for (int64_t j = 0; j < k; ++j) {
+              const int64_t px = qx - j;
+              if (px < 0 || px >= ow) continue;
+              const double w = g[i] * g[j];
+              const int64_t p = base + py * ow + px;
+              ga += w * a[p];
+              gb += w * b[p];
+              gc += w * c[p];
+            }
+          }
+          dx[q] = inv_m * (ga + 2.0 * x[q] * gb + y[q] * gc);
+        }
+      },
+      1 + 32768 / (3 * k * k + 1));
+}
+
+void to_f64(const kern::Context& ctx, int64_t n, const float* x, double* y) {
+  parallel_for(ctx, n, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) y[i] = static_cast<double>(x[i]);
+  });
+}
+
+void to_f32_scaled(const kern::Context& ctx, int64_t n, double alpha, const float* scale, const double* x,
+                   float* y) {
+  const double a = alpha * (scale ? static_cast<double>(scale[0]) : 1.0);
+  parallel_for(ctx, n, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) y[i] = static_cast<float>(a * x[i]);
+  });
+}
+
+void sum_f64(const kern::Context&, int64_t n, const double* x, double* out) {
+  double acc = 0.0;
+  for (int64_t i = 0; i < n; ++i) acc += x[i];
+  out[0] = acc;
 }
 
 }  // namespace upres::cpu

@@ -1,0 +1,2 @@
+// ssim.cu - ssim.cuh compiled by nvcc into upres::cuda.
+#include "kernels/cuda/ssim.cuh"

@@ -1,0 +1,2 @@
+// tv.cpp - tv.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/tv.cuh"
