@@ -105,7 +105,8 @@ TEST(ImageFiles, LoadEveryFormatAndChannelCountMatchesReferenceValues) {
       {"grey8.png", 1, 8, 0},      {"greyalpha8.png", 2, 8, 0}, {"rgb8.png", 3, 8, 0},  {"rgba8.png", 4, 8, 0},
       {"grey16.png", 1, 16, 0},    {"greyalpha16.png", 2, 16, 0}, {"rgb16.png", 3, 16, 0}, {"rgba16.png", 4, 16, 0},
       {"rgb.tga", 3, 8, 0},        {"rgba_rle.tga", 4, 8, 0},   {"grey.tga", 1, 8, 0},  {"rgb.bmp", 3, 8, 0},
-      {"palette.png", 3, 8, 0},    {"rgb.jpg", 3, 8, 3},        {"grey.jpg", 1, 8, 3},
+      {"palette.png", 3, 8, 0},    {"bilevel.png", 1, 8, 0},    {"rgb.jpg", 3, 8, 3},   {"grey.jpg", 1, 8, 3},
+      {"progressive.jpg", 3, 8, 3},
   };
   for (const LoadCase& t : cases) {
     SCOPED_TRACE(t.file);
@@ -389,6 +390,31 @@ TEST(ImageFiles, EveryTruncationIsAnErrorOrAnImageNeverACrash) {
         ASSERT_EQ(img.pixels.size(), static_cast<size_t>(img.plane_size() * img.channels));
       } catch (const Error& e) {
         ASSERT_TRUE(contains(e.what(), "cut-file")) << e.what();
+        ++errors;
+      }
+    }
+    EXPECT_GT(errors, 0);
+  }
+}
+
+TEST(ImageFiles, EveryFlippedByteIsAnErrorOrAnImageNeverACrash) {
+  // Invert each byte in turn (headers, sizes, compressed data). A small pixel limit keeps a
+  // flipped size byte from turning the 5x3 image into a slow 80-megapixel decode.
+  LoadOptions small;
+  small.max_pixels = 4096;
+  for (const char* name : {"rgba8.png", "rgb16.png", "rgb.jpg", "rgb.bmp", "rgb.tga", "rgba_rle.tga", "palette.png"}) {
+    SCOPED_TRACE(name);
+    const auto full = read_bytes(fixture(name));
+    int errors = 0;
+    for (size_t i = 0; i < full.size(); ++i) {
+      std::vector<unsigned char> bad = full;
+      bad[i] ^= 0xFF;
+      try {
+        const Image img = decode_image(bad, "flipped-file", small);
+        ASSERT_LE(img.plane_size(), small.max_pixels);
+        ASSERT_EQ(img.pixels.size(), static_cast<size_t>(img.plane_size() * img.channels));
+      } catch (const Error& e) {
+        ASSERT_TRUE(contains(e.what(), "flipped-file")) << e.what();
         ++errors;
       }
     }
