@@ -21,6 +21,7 @@ Image bicubic_upscale(const Image& img, int64_t scale) {
   UPRES_CHECK(scale >= 1 && scale <= 16, "bicubic_upscale: scale ", scale, ", expected 1 to 16");
   if (scale == 1) return img;
   Image out = data::imresize(img, static_cast<double>(scale));  // ceil(n * s) = n * s: exactly s times larger
+  out.bit_depth = img.bit_depth;
   return out;
 }
 
@@ -106,6 +107,7 @@ Image upscale(models::SRNetwork& net, const Image& img, const UpscaleOptions& op
                " channels; supported are 1 (Y) and 3 (RGB)");
   }
   if (has_alpha) out = data::merge_channels({out, bicubic_upscale(data::select_channels(img, colour, 1), s)});
+  out.bit_depth = img.bit_depth;  // a 16-bit source is saved at 16 bits
   return out;
 }
 

@@ -73,6 +73,20 @@ LoadedModel load_model(const std::string& path, const std::string& arch = "");
 // Returns the first that exists; throws UsageError listing the places looked at.
 std::string default_model_path(int64_t scale);
 
+// Models shipped as <name>_x<scale>.safetensors in the model folders (the same
+// places as default_model_path), in model_zoo.cpp.
+struct ShippedModel {
+  std::string name;  // "espcn"
+  int64_t scale = 0;
+  std::string path;
+};
+std::vector<ShippedModel> shipped_models();  // every one found, first folder first
+// `upres upscale -m NAME`: the file for a name and scale (scale 0: 2 if shipped,
+// else the smallest). Throws UsageError listing what is shipped.
+ShippedModel shipped_model(const std::string& name, int64_t scale);
+// No -m: the best architecture shipped for the scale (model_zoo.cpp's ranking).
+ShippedModel best_shipped_model(int64_t scale);
+
 // The --device option (default "cpu"), in device_option.cpp. Throws UsageError for
 // a value that names no device, upres::Error for one this process cannot use
 // (cuda without a GPU); both name the value.

@@ -79,9 +79,9 @@ TEST(UpscaleCli, UsageErrorsExitWithTwoAndNameTheProblem) {
   fs::path d = scratch("usage");
   upres::data::save_png(small_rgb(4, 4), (d / "in.png").string());
   const std::string in = "\"" + (d / "in.png").string() + "\"";
-  upres::testing::CliRun r = run_upres("upscale -i " + in + " -o \"" + (d / "out.jpg").string() + "\"", d);
+  upres::testing::CliRun r = run_upres("upscale -i " + in + " -o \"" + (d / "out.gif").string() + "\"", d);
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find(".png"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(".png, .jpg, .jpeg, .bmp"), std::string::npos) << r.err;
   r = run_upres("upscale -i " + in + " -o \"" + (d / "o.png").string() + "\" -s 3 -m \"" + kModel + "\"", d);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("enlarges by 2"), std::string::npos) << r.err;

@@ -122,6 +122,19 @@ TEST(Upscale, AutomaticTileFollowsTheMemoryBudgetAndChangesNoValues) {
   EXPECT_LE(max_abs_diff(inference::upscale(*net, img, opt), inference::upscale(*net, img, whole())), 1e-5f);
 }
 
+TEST(Upscale, SixteenBitSourceGivesSixteenBitResult) {
+  NearestNet luma(1, 2, {1.0f}), rgb(3, 2, {1.0f, 1.0f, 1.0f});
+  for (int channels : {1, 2, 3, 4}) {
+    Image img = random_image(6, 5, channels, 8);
+    img.bit_depth = 16;
+    EXPECT_EQ(inference::upscale(luma, img, whole()).bit_depth, 16) << channels << " channels, luma net";
+    EXPECT_EQ(inference::upscale(rgb, img, whole()).bit_depth, 16) << channels << " channels, rgb net";
+    EXPECT_EQ(inference::bicubic_upscale(img, 3).bit_depth, 16);
+    img.bit_depth = 8;
+    EXPECT_EQ(inference::upscale(rgb, img, whole()).bit_depth, 8);
+  }
+}
+
 TEST(Upscale, BadOptionsAndImagesNameTheProblem) {
   NearestNet net(1, 2, {1.0f});
   Image img = random_image(40, 40, 1, 7);

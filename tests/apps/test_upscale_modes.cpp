@@ -1,0 +1,204 @@
+// Tests of `upres upscale`'s model choice, tiling, ensemble and folder mode, as a
+// user runs them: -m NAME (a shipped model) writes what -m FILE writes; -m
+// bicubic is MATLAB's imresize; an unknown name lists the shipped models; -s that
+// no shipped model has, --tile < 2 --overlap and --arch without a file are usage
+// errors; --tile gives the untiled pixels; --ensemble writes what the library's
+// ensemble computes; a folder gives a folder (every image, same names and
+// formats, a bad file named on stderr while the others are written); 16-bit and
+// RGBA inputs stay 16-bit and RGBA.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "data/image.h"
+#include "data/resize.h"
+#include "inference/upscale.h"
+#include "models/load.h"
+#include "support/cli.h"
+
+namespace fs = std::filesystem;
+using upres::data::Image;
+
+namespace {
+
+using upres::testing::run_upres;
+fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("upscale_modes", name); }
+std::string q(const fs::path& p) { return "\"" + p.string() + "\""; }
+
+Image pattern(int w, int h, int c) {
+  Image img(w, h, c);
+  for (int k = 0; k < c; ++k)
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x)
+        img.at(k, y, x) = static_cast<float>(((x * 37 + y * 11 + k * 70 + (x * y) % 23) % 256) / 255.0);
+  return img;
+}
+
+// Largest difference in 8-bit levels (or 16-bit levels / 257 for 16-bit files).
+float max_level_diff(const Image& a, const Image& b) {
+  if (a.width != b.width || a.height != b.height || a.channels != b.channels) return INFINITY;
+  float m = 0;
+  for (size_t i = 0; i < a.pixels.size(); ++i) {
+    const float x = std::fmin(std::fmax(a.pixels[i], 0.0f), 1.0f), y = std::fmin(std::fmax(b.pixels[i], 0.0f), 1.0f);
+    m = std::fmax(m, std::fabs(x - y) * 255.0f);
+  }
+  return m;
+}
+
+const std::string kModel = std::string(UPRES_SOURCE_DIR) + "/models/zoo/espcn_x2.safetensors";
+
+}  // namespace
+
+TEST(UpscaleCliModes, ShippedNameAndFileAndDefaultWriteTheSamePixels) {
+  fs::path d = scratch("names");
+  upres::data::save_image(pattern(11, 9, 3), (d / "in.png").string());
+  ASSERT_EQ(run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "a.png") + " -m espcn -s 2", d).code, 0);
+  ASSERT_EQ(run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "b.png") + " -m " + q(kModel), d).code, 0);
+  ASSERT_EQ(run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "c.png"), d).code, 0);
+  ASSERT_EQ(run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "e.png") + " -m " + q(kModel) + " --arch espcn", d).code, 0);
+  Image a = upres::data::load_image((d / "a.png").string());
+  EXPECT_EQ(a.width, 22);
+  EXPECT_EQ(max_level_diff(a, upres::data::load_image((d / "b.png").string())), 0.0f);
+  EXPECT_EQ(max_level_diff(a, upres::data::load_image((d / "c.png").string())), 0.0f);
+  EXPECT_EQ(max_level_diff(a, upres::data::load_image((d / "e.png").string())), 0.0f);
+  fs::remove_all(d);
+}
+
+TEST(UpscaleCliModes, BicubicIsMatlabImresize) {
+  fs::path d = scratch("bicubic");
+  Image in = pattern(8, 7, 3);
+  upres::data::save_image(in, (d / "in.png").string());
+  upres::testing::CliRun r = run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "o.png") + " -m bicubic -s 3", d);
+  ASSERT_EQ(r.code, 0) << r.err;
+  Image out = upres::data::load_image((d / "o.png").string());
+  Image expect = upres::data::imresize(upres::data::load_image((d / "in.png").string()), 3.0);
+  EXPECT_EQ(out.width, 24);
+  EXPECT_LE(max_level_diff(out, expect), 0.5f + 1e-3f) << "only the rounding to 8 bits";
+  fs::remove_all(d);
+}
+
+TEST(UpscaleCliModes, ModelAndOptionErrorsAreUsageErrorsThatNameTheProblem) {
+  fs::path d = scratch("errors");
+  upres::data::save_image(pattern(6, 5, 3), (d / "in.png").string());
+  const std::string base = "upscale -i " + q(d / "in.png") + " -o " + q(d / "o.png");
+  struct Case {
+    std::string args, says;
+  };
+  const Case cases[] = {
+      {" -m nosuchnet", "shipped: espcn x2"},
+      {" -m espcn -s 3", "no shipped model 'espcn' for scale 3"},
+      {" -s 7", "no shipped model for scale 7"},
+      {" -m " + q(kModel) + " -s 4", "enlarges by 2"},
+      {" --tile 20", "twice --overlap 16"},
+      {" --tile 10 --overlap 6", "--tile >= 12"},
+      {" --overlap -1", "overlap"},
+      {" -m espcn --arch edsr", "--arch"},
+      {" -m bicubic --arch edsr", "--arch"},
+  };
+  for (const Case& k : cases) {
+    upres::testing::CliRun r = run_upres(base + k.args, d);
+    EXPECT_EQ(r.code, 2) << k.args << ": " << r.err;
+    EXPECT_NE(r.err.find(k.says), std::string::npos) << k.args << ": " << r.err;
+    EXPECT_FALSE(fs::exists(d / "o.png")) << k.args;
+  }
+  fs::remove_all(d);
+}
+
+TEST(UpscaleCliModes, TiledRunWritesTheUntiledPixelsAndEnsembleTheLibrarysMean) {
+  fs::path d = scratch("tile");
+  upres::data::save_image(pattern(53, 41, 3), (d / "in.png").string());
+  const std::string base = "upscale -i " + q(d / "in.png") + " -m " + q(kModel);
+  ASSERT_EQ(run_upres(base + " -o " + q(d / "whole.png"), d).code, 0);
+  upres::testing::CliRun r = run_upres(base + " -o " + q(d / "tiled.png") + " --tile 16 --overlap 8", d);
+  ASSERT_EQ(r.code, 0) << r.err;
+  Image whole = upres::data::load_image((d / "whole.png").string());
+  EXPECT_LE(max_level_diff(whole, upres::data::load_image((d / "tiled.png").string())), 1.0f)
+      << "equal up to a rounding flip (ESPCN's radius 4 <= overlap / 2)";
+
+  r = run_upres(base + " -o " + q(d / "ens.png") + " --ensemble", d);
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto net = upres::models::load_network(kModel).net;
+  upres::inference::UpscaleOptions opt;
+  opt.ensemble = true;
+  Image expect = upres::inference::upscale(*net, upres::data::load_image((d / "in.png").string()), opt);
+  Image ens = upres::data::load_image((d / "ens.png").string());
+  EXPECT_LE(max_level_diff(ens, expect), 0.5f + 1e-3f);
+  EXPECT_GT(max_level_diff(ens, whole), 0.0f) << "the ensemble changes something";
+  fs::remove_all(d);
+}
+
+TEST(UpscaleCliModes, FolderInGivesFolderOutAndNamesTheBadFile) {
+  fs::path d = scratch("folder");
+  fs::path in = d / "in", out = d / "out";
+  fs::create_directories(in);
+  upres::data::save_image(pattern(7, 5, 3), (in / "a.png").string());
+  upres::data::save_image(pattern(6, 6, 3), (in / "b.jpg").string());
+  upres::data::save_image(pattern(5, 4, 3), (in / "c.bmp").string());
+  Image rgba = pattern(4, 3, 4);
+  upres::data::save_image(rgba, (in / "d_rgba.png").string());
+  {
+    std::ofstream f(in / "broken.png", std::ios::binary);
+    f << "not an image";
+    std::ofstream t(in / "notes.txt");
+    t << "skipped";
+  }
+  upres::testing::CliRun r = run_upres("upscale -i " + q(in) + " -o " + q(out), d);
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_NE(r.err.find("broken.png"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("1 of 5 images failed"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out / "broken.png"));
+  EXPECT_FALSE(fs::exists(out / "notes.txt"));
+  struct Want {
+    const char* name;
+    int w, h, c;
+  };
+  for (Want k : {Want{"a.png", 14, 10, 3}, Want{"b.jpg", 12, 12, 3}, Want{"c.bmp", 10, 8, 3}, Want{"d_rgba.png", 8, 6, 4}}) {
+    ASSERT_TRUE(fs::exists(out / k.name)) << k.name;
+    Image o = upres::data::load_image((out / k.name).string());
+    EXPECT_EQ(o.width, k.w) << k.name;
+    EXPECT_EQ(o.height, k.h) << k.name;
+    EXPECT_EQ(o.channels, k.c) << k.name;
+  }
+  // The file's format follows its name: the JPEG is a JPEG.
+  std::ifstream j(out / "b.jpg", std::ios::binary);
+  unsigned char soi[2] = {0, 0};
+  j.read(reinterpret_cast<char*>(soi), 2);
+  EXPECT_TRUE(soi[0] == 0xFF && soi[1] == 0xD8);
+
+  fs::remove(in / "broken.png");
+  r = run_upres("upscale -i " + q(in) + " -o " + q(out), d);
+  EXPECT_EQ(r.code, 0) << r.err;
+  r = run_upres("upscale -i " + q(in) + " -o " + q(out / "a.png"), d);
+  EXPECT_EQ(r.code, 2) << "a folder into a file";
+  r = run_upres("upscale -i " + q(in) + " -o " + q(in), d);
+  EXPECT_EQ(r.code, 2) << "a folder into itself";
+  fs::create_directories(d / "empty");
+  r = run_upres("upscale -i " + q(d / "empty") + " -o " + q(d / "o2"), d);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("no image files"), std::string::npos) << r.err;
+  fs::remove_all(d);
+}
+
+TEST(UpscaleCliModes, SixteenBitPngStaysSixteenBit) {
+  fs::path d = scratch("sixteen");
+  Image img = pattern(6, 5, 3);
+  for (size_t i = 0; i < img.pixels.size(); ++i) img.pixels[i] += static_cast<float>(i % 7) / 65535.0f;  // below 8-bit
+  img.bit_depth = 16;
+  upres::data::save_image(img, (d / "in.png").string());
+  for (const char* m : {"bicubic", "espcn"}) {
+    upres::testing::CliRun r = run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "o.png") + " -m " + m, d);
+    ASSERT_EQ(r.code, 0) << r.err;
+    Image o = upres::data::load_image((d / "o.png").string());
+    EXPECT_EQ(o.bit_depth, 16) << m;
+    EXPECT_EQ(o.width, 12) << m;
+  }
+  // bicubic: the 16-bit result of MATLAB's imresize, to 16-bit rounding
+  ASSERT_EQ(run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "o.png") + " -m bicubic", d).code, 0);
+  Image o = upres::data::load_image((d / "o.png").string());
+  Image expect = upres::data::imresize(upres::data::load_image((d / "in.png").string()), 2.0);
+  EXPECT_LE(max_level_diff(o, expect), 255.0f * 0.51f / 65535.0f + 1e-5f);
+  fs::remove_all(d);
+}
