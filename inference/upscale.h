@@ -64,7 +64,8 @@ data::Image run_network(models::SRNetwork& net, const data::Image& planes, Devic
 // The tile (LR pixels) that tile == 0 chooses for an image of width x height:
 // 0 when it fits the budget whole. Measures the network's tensor bytes per
 // input pixel on a small probe window (the device allocator's peak), so it
-// accounts for whatever widths and depths the architecture has.
+// accounts for whatever widths and depths the architecture has. The probe
+// resets that allocator's peak counter (Allocator::reset_peak).
 int64_t auto_tile(models::SRNetwork& net, int64_t width, int64_t height, const UpscaleOptions& opt);
 
 }  // namespace upres::inference
