@@ -16,8 +16,9 @@
 // Napkin math (3x3 conv: 18 * in * out FLOPs per output pixel, 9 * in * out weights):
 //   body: B * 2 * 9 nf^2 weights and B * 36 nf^2 FLOPs per LR pixel.
 //   edsr x4: 37.8M (body) + 0.6M + 4.7M (upsample) ~ 43M parameters, as the paper;
-//            ~81 MFLOP per LR pixel at x2 (body 75.5M, upsampler 4.7M): 5.3 TFLOP for 256x256.
-//   edsr-baseline x4: ~1.5M parameters; x2: ~5.3 MFLOP per LR pixel.
+//            ~81 MFLOP per LR pixel at x2 (body 75.5M, upsampler 4.7M): 5.3 TFLOP for 256x256;
+//            ~100 MFLOP at x4 (the second upsampling conv runs on 4x the pixels: 18.9M).
+//   edsr-baseline x4: ~1.5M parameters; per LR pixel ~2.8 MFLOP at x2, ~3.9 MFLOP at x4.
 // Faithful: BasicSR's keys, layer order, mean shift (rgb_mean 0.4488, 0.4371, 0.4040,
 // not stored in the state dict) and img_range 255, so its weights load and agree
 // with PyTorch. Differs: for 1-channel (luma) use, upres shifts by the mean of
