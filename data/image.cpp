@@ -200,8 +200,9 @@ ImageFormat format_from_path(const std::string& path) {
   if (ext == ".png") return ImageFormat::png;
   if (ext == ".jpg" || ext == ".jpeg") return ImageFormat::jpeg;
   if (ext == ".bmp") return ImageFormat::bmp;
-  UPRES_FAIL("save_image: cannot write '", path, "': the extension '", ext,
-             "' names no format upres writes; supported: .png, .jpg, .jpeg, .bmp");
+  UPRES_FAIL("save_image: cannot write '", path, "': ",
+             ext.empty() ? std::string("it has no extension") : "the extension '" + ext + "' names no format upres writes",
+             "; supported: .png, .jpg, .jpeg, .bmp");
 }
 
 std::vector<unsigned char> encode_image(const Image& img, ImageFormat format, const SaveOptions& options) {
