@@ -223,3 +223,36 @@ TEST(VggFeatures, LayerNamesAndLoadErrors) {
   EXPECT_FALSE(r.missing.empty());
   EXPECT_THROW(models::VGG::from_file(16, "/nonexistent/vgg16.safetensors"), Error);
 }
+
+TEST(SqueezeNetFeatures, SimtMatchesCpuWithGradient) {
+  // Every op of the network (conv, relu, -inf pad, max pool, concat) on the emulated
+  // GPU backend: the features and the gradient to the input agree with cpu.
+  models::SqueezeNet net;
+  Rng rng(41);
+  for (auto& [name, t] : net.named_buffers()) t.copy_(Tensor::uniform(t.shape(), -0.05f, 0.05f, rng));
+  Tensor x = Tensor::uniform({1, 3, 16, 15}, 0.f, 1.f, rng);  // conv1 7x6, pool1 (ceil) 3x3
+  std::vector<std::vector<float>> feats, grads;
+  for (Device dev : {Device::cpu, Device::simt}) {
+    net.to(dev);
+    Tensor xd = x.to(dev).set_requires_grad();
+    Tensor f = net.features(xd, {"fire2"})[0];
+    sum(square(f)).backward();
+    feats.push_back(f.to_vector());
+    grads.push_back(xd.grad().to_vector());
+  }
+  net.to(Device::cpu);
+  ASSERT_EQ(feats[0].size(), feats[1].size());
+  double fmax = 0, gmax = 0, df = 0, dg = 0;
+  for (size_t i = 0; i < feats[0].size(); ++i) {
+    fmax = std::max(fmax, std::fabs(double(feats[0][i])));
+    df = std::max(df, std::fabs(double(feats[0][i]) - feats[1][i]));
+  }
+  for (size_t i = 0; i < grads[0].size(); ++i) {
+    gmax = std::max(gmax, std::fabs(double(grads[0][i])));
+    dg = std::max(dg, std::fabs(double(grads[0][i]) - grads[1][i]));
+  }
+  EXPECT_GT(fmax, 0.0);
+  EXPECT_GT(gmax, 0.0);
+  EXPECT_LE(df, 1e-5 * fmax);
+  EXPECT_LE(dg, 1e-5 * gmax);
+}
