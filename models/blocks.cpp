@@ -8,6 +8,8 @@
 
 namespace upres::models {
 
+constexpr float kBranchSlope = 0.2f;  // SppBlock's branch activation
+
 DilatedResBlock::DilatedResBlock(int64_t num_feat, Rng& rng, std::vector<int64_t> dilations) {
   UPRES_CHECK(num_feat >= 1 && !dilations.empty(), "DilatedResBlock: num_feat ", num_feat, " and ",
               dilations.size(), " dilations; expected num_feat >= 1 and at least one dilation");
@@ -61,7 +63,7 @@ Tensor SppBlock::forward(const Tensor& x) {
   std::vector<Tensor> parts = {x};
   for (size_t i = 0; i < bins.size(); ++i) {
     Tensor p = adaptive_avg_pool2d(x, bins[i], bins[i]);
-    p = relu(stages[i]->forward(p));
+    p = leaky_relu(stages[i]->forward(p), kBranchSlope);
     parts.push_back(upsample(p, h, w, UpsampleMode::bilinear));
   }
   return fuse->forward(concat(parts, 1));

@@ -17,7 +17,7 @@
 // SppBlock: spatial pyramid pooling (He et al., SPP-net, ECCV 2014; as a
 // dense-prediction context module in Zhao et al., PSPNet, CVPR 2017):
 //
-//   x [N,F,H,W] -+-> adaptive_avg_pool to b x b -> conv1x1 F->B -> ReLU -> bilinear up to HxW -+
+//   x [N,F,H,W] -+-> adaptive_avg_pool to b x b -> conv1x1 F->B -> LReLU -> bilinear to HxW -+
 //                |   (one branch per bin b, default 1, 2, 4)                                    |
 //                +---------------------------------- concat [x, branch_1 .. branch_k] <--------+
 //                                                      -> conv1x1 (F + k*B) -> F = y
@@ -25,7 +25,9 @@
 // Every output pixel sees a summary of the whole image (the 1x1 bin) and of
 // its quadrant/sixteenth, at the cost of a 1x1 conv on F + k*B channels:
 // ~2*F*(F + k*B) FLOPs per pixel (F = 32, B = 8, k = 3: ~3.6k), the pooled
-// branches themselves are negligible. Names: stages.i (conv 1x1 [B, F, 1, 1]
+// branches themselves are negligible. The branch activation is LeakyReLU(0.2)
+// (PSPNet: BN + ReLU): a 1x1 or 2x2 branch sees so few values that a plain
+// ReLU can be dead for the whole batch, and then it never learns. Names: stages.i (conv 1x1 [B, F, 1, 1]
 // + bias), fuse (conv 1x1 [F, F + k*B, 1, 1] + bias). The bilinear upsampling
 // is PyTorch's F.interpolate(mode="bilinear", align_corners=False).
 #pragma once

@@ -6,7 +6,8 @@
 //
 //   conv_first: conv 3x3, c -> F                               (LR features f0)
 //   body:       num_block x DilatedResBlock(F, dilations 1, 2, 4)
-//   spp:        SppBlock(F, branch F/4, bins 1, 2, 4)          (global context)
+//   spp:        SppBlock(F, branch F/4, bins 1, 2, 4)          (global context,
+//                                                              LeakyReLU 0.2 branches)
 //   f = f0 + spp(body(f0))                                     (long skip, as EDSR)
 //   upsample:   conv 3x3, F -> c*r*r, pixel_shuffle(r)         (ESPCN's sub-pixel step)
 //   y = upsample(f) + bilinear_r(x)                            (image skip)

@@ -78,7 +78,8 @@ TEST(SppBlock, ForwardIsConcatOfPooledBranches) {
   std::vector<Tensor> parts = {x};
   const int64_t bins[3] = {1, 2, 4};
   for (int i = 0; i < 3; ++i) {
-    Tensor p = relu(conv2d(adaptive_avg_pool2d(x, bins[i], bins[i]), spp.stages[i]->weight, spp.stages[i]->bias));
+    Tensor p = leaky_relu(
+        conv2d(adaptive_avg_pool2d(x, bins[i], bins[i]), spp.stages[i]->weight, spp.stages[i]->bias), 0.2f);
     parts.push_back(upsample(p, 7, 9, UpsampleMode::bilinear));
   }
   Tensor ref = conv2d(concat(parts, 1), spp.fuse->weight, spp.fuse->bias);
@@ -123,7 +124,7 @@ TEST(SppBlock, GradientInputAndWeights) {
     };
     GradCheckOptions opt;
     opt.max_elements = 24;
-    opt.h = 2e-3;  // the branch ReLU acts on few pooled values: keep probes off its kink
+    opt.h = 2e-3;  // the branch LeakyReLU acts on few pooled values: keep probes off its kink
     EXPECT_TRUE(testing::gradcheck(f, {x, stage->weight, stage->bias, spp.fuse->weight}, opt));
   }
 }
