@@ -90,7 +90,7 @@ Enlarger make_enlarger(const Args& a, Device device) {
     return e;
   }
   const bool is_file = !name.empty() && (lower_extension(name) == ".safetensors" ||
-                                         name.find('/') != std::string::npos || fs::exists(name));
+                                         name.find('/') != std::string::npos || fs::is_regular_file(name));
   if (a.has("arch") && !is_file)
     throw UsageError("--arch is for a .safetensors file given with -m; '" + (name.empty() ? std::string("(default)") : name) +
                      "' is a shipped model that knows its architecture");
