@@ -52,11 +52,20 @@ PatchSet::PatchSet(const std::string& dir, const PatchOptions& opt) : opt_(opt) 
   pipeline_ = parse_degrade_pipeline(opt.pipeline);
   fixed_lr_ = pipeline_is_plain_resize(pipeline_);
   std::error_code ec;
-  UPRES_CHECK(fs::is_directory(dir, ec), "training data: '", dir, "' is not a folder");
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(dir, ec))
-    if (e.is_regular_file() && is_image_file(e.path())) files.push_back(e.path());
-  std::sort(files.begin(), files.end());
+  size_t start = 0;
+  for (;;) {  // one folder, or several separated by commas
+    const size_t comma = dir.find(',', start);
+    const std::string one = dir.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    UPRES_CHECK(fs::is_directory(one, ec), "training data: '", one, "' is not a folder");
+    std::vector<fs::path> here;
+    for (const auto& e : fs::directory_iterator(one, ec))
+      if (e.is_regular_file() && is_image_file(e.path())) here.push_back(e.path());
+    std::sort(here.begin(), here.end());
+    files.insert(files.end(), here.begin(), here.end());
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
   const int hr_patch = opt.patch * opt.scale;
   for (const auto& f : files) {
     Image img = to_training_colour(load_image(f.string()), opt.channels);

@@ -54,7 +54,8 @@ void dihedral_copy(const float* src, int64_t src_stride, int size, int t, float*
 
 class PatchSet {
  public:
-  // Loads every image file (png, jpg, jpeg, bmp, tga) of `dir`. Images smaller
+  // Loads every image file (png, jpg, jpeg, bmp, tga) of `dir` (or of each of
+  // several folders separated by commas: "T91,BSD200"). Images smaller
   // than one HR patch are skipped (counted in skipped()). Throws upres::Error
   // naming the folder when it is missing or holds no usable image, and naming a
   // file that cannot be read.

@@ -46,7 +46,7 @@ namespace {
 const std::vector<OptionSpec> kSpecs = {
     {"arch", "a", true, "network (see `upres train --list`; default espcn)"},
     {"scale", "s", true, "upscaling factor (default 2)"},
-    {"train", "", true, "folder of HR training images"},
+    {"train", "", true, "folder(s) of HR training images (DIR or DIR1,DIR2)"},
     {"val", "", true, "folder of HR validation images (optional)"},
     {"val-every", "", true, "validate every N steps (default 1000)"},
     {"val-images", "", true, "validate on at most N images of --val (default all)"},
