@@ -126,9 +126,17 @@ TEST(CompositeLoss, PerceptualTermsWithSqueezeNet) {
   Tensor sr = ut::rand_input({1, 3, 64, 64}, rng, 0.f, 1.f);
   Tensor l = loss(sr, hr);
   auto net = models::SqueezeNet::from_file(w);
-  const double expect = upres::l1_loss(sr, hr).item() + 0.1 * losses::content_loss(*net, sr, hr, "fire5").item() +
-                        0.05 * losses::texture_loss(*net, sr, hr, "fire2").item() +
-                        losses::content_loss(*net, sr, hr, "fire2").item();
+  std::vector<Tensor> fs, fh;
+  {
+    NoGradGuard ng;
+    fs = net->features(sr, {"fire5", "fire2"});
+    fh = net->features(hr, {"fire5", "fire2"});
+  }
+  const float s = 1.0f / 255;
+  const double expect = upres::l1_loss(sr, hr).item() +
+                        0.1 * losses::feature_content_loss(fs[0] * s, fh[0] * s).item() +
+                        0.05 * losses::feature_texture_loss(fs[1] * s, fh[1] * s).item() +
+                        losses::feature_content_loss(fs[1] * s, fh[1] * s).item();
   EXPECT_NEAR(l.item(), expect, 1e-5 * expect);
   l.backward();
   ASSERT_TRUE(sr.grad().defined());
