@@ -29,6 +29,7 @@ Tensor feature_content_loss(const Tensor& f_sr, const Tensor& f_hr);
 Tensor feature_texture_loss(const Tensor& f_sr, const Tensor& f_hr);
 
 // Run `net` on SR (with graph) and HR (without) at `layer`, then the formula.
+// `net` must be on SR's device (CompositeLoss moves its networks itself).
 Tensor content_loss(models::FeatureNetwork& net, const Tensor& sr, const Tensor& hr, const std::string& layer);
 Tensor texture_loss(models::FeatureNetwork& net, const Tensor& sr, const Tensor& hr, const std::string& layer);
 

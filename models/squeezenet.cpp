@@ -100,7 +100,7 @@ std::vector<Tensor> SqueezeNet::features(const Tensor& x, const std::vector<std:
     return conv2d(in, buf.at(key + ".weight"), buf.at(key + ".bias"), ConvParams::make(stride, pad));
   };
   std::map<std::string, Tensor> taps;
-  Tensor h = preprocess(x);
+  Tensor h = preprocess(x);  // checks [N, 3, H, W]
   UPRES_CHECK(x.size(2) >= 15 && x.size(3) >= 15, "squeezenet1_0: input ", to_string(x.shape()),
               " is too small; expected H and W of at least 15 (better 64 or more)");
   int fire = 0;
