@@ -59,4 +59,10 @@ double ms_ssim(const Planes& ref, const Planes& test, const SsimOptions& o) {
   return sum / ref.channels;
 }
 
+double ms_ssim(const Planes& ref, const Planes& test, Device device) {
+  SsimOptions o;
+  o.device = device;
+  return ms_ssim(ref, test, o);
+}
+
 }  // namespace upres::metrics

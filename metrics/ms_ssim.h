@@ -36,5 +36,8 @@ double ms_ssim_plane(const double* x, const double* y, int width, int height, co
 
 // Mean over planes. Throws on different sizes or a side below the window.
 double ms_ssim(const Planes& ref, const Planes& test, const SsimOptions& options = {});
+// The same with the default options, the window statistics on another device (the 2x2 means
+// between scales stay on the host: they are a few percent of the work).
+double ms_ssim(const Planes& ref, const Planes& test, Device device);
 
 }  // namespace upres::metrics

@@ -5,7 +5,10 @@
 
 #include "engine/dispatch.h"
 #include "engine/error.h"
+#include "engine/allocator.h"
+#include "engine/tensor.h"
 #include "kernels/cpu/ssim.h"
+#include "kernels/cuda/ssim.h"
 
 namespace upres::metrics {
 
@@ -22,12 +25,28 @@ SsimMeans ssim_plane(const double* x, const double* y, int width, int height, co
   const int64_t n = s.out_height() * s.out_width();
   std::vector<double> g(static_cast<size_t>(o.window));
   cpu::gaussian_taps(o.window, o.sigma, g.data());
-  std::vector<double> buf(static_cast<size_t>(7 * n));
-  double *mx = buf.data(), *my = mx + n, *vx = my + n, *vy = vx + n, *cxy = vy + n, *map = cxy + n, *cs = map + n;
-  UPRES_DISPATCH(Device::cpu, local_moments, s, g.data(), x, y, mx, my, vx, vy, cxy);
   const double c1 = (o.k1 * o.data_range) * (o.k1 * o.data_range);
   const double c2 = (o.k2 * o.data_range) * (o.k2 * o.data_range);
-  UPRES_DISPATCH(Device::cpu, ssim_map, n, c1, c2, mx, my, vx, vy, cxy, map, cs);
+  std::vector<double> buf(static_cast<size_t>(7 * n));
+  double *mx = buf.data(), *my = mx + n, *vx = my + n, *vy = vx + n, *cxy = vy + n, *map = cxy + n, *cs = map + n;
+  if (o.device == Device::cpu) {
+    UPRES_DISPATCH(Device::cpu, local_moments, s, g.data(), x, y, mx, my, vx, vy, cxy);
+    UPRES_DISPATCH(Device::cpu, ssim_map, n, c1, c2, mx, my, vx, vy, cxy, map, cs);
+  } else {
+    // Planes, taps and the seven maps in the device's memory; the map and cs come back.
+    const Device dev = o.device;
+    const int64_t pixels = static_cast<int64_t>(width) * height;
+    Storage dg(g.size() * sizeof(double), dev), dx(pixels * sizeof(double), dev), dy(pixels * sizeof(double), dev);
+    Storage dmaps(buf.size() * sizeof(double), dev);
+    copy_bytes(dg.ptr, dev, g.data(), Device::cpu, dg.bytes);
+    copy_bytes(dx.ptr, dev, x, Device::cpu, dx.bytes);
+    copy_bytes(dy.ptr, dev, y, Device::cpu, dy.bytes);
+    double* d = static_cast<double*>(dmaps.ptr);
+    UPRES_DISPATCH_ALL(dev, local_moments, s, static_cast<const double*>(dg.ptr), static_cast<const double*>(dx.ptr),
+                       static_cast<const double*>(dy.ptr), d, d + n, d + 2 * n, d + 3 * n, d + 4 * n);
+    UPRES_DISPATCH_ALL(dev, ssim_map, n, c1, c2, d, d + n, d + 2 * n, d + 3 * n, d + 4 * n, d + 5 * n, d + 6 * n);
+    copy_bytes(map, Device::cpu, d + 5 * n, dev, 2 * n * sizeof(double));
+  }
   SsimMeans m;
   for (int64_t i = 0; i < n; ++i) {
     m.ssim += map[i];
@@ -44,6 +63,12 @@ double ssim(const Planes& ref, const Planes& test, const SsimOptions& o) {
   double sum = 0.0;
   for (int c = 0; c < ref.channels; ++c) sum += ssim_plane(ref.plane(c), test.plane(c), ref.width, ref.height, o).ssim;
   return sum / ref.channels;
+}
+
+double ssim(const Planes& ref, const Planes& test, Device device) {
+  SsimOptions o;
+  o.device = device;
+  return ssim(ref, test, o);
 }
 
 }  // namespace upres::metrics

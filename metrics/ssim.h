@@ -14,6 +14,7 @@
 // The moments and map are the kernels of kernels/cpu/ssim.h.
 #pragma once
 
+#include "engine/device.h"
 #include "metrics/planes.h"
 
 namespace upres::metrics {
@@ -23,6 +24,10 @@ struct SsimOptions {
   double k1 = 0.01, k2 = 0.03;
   int window = 11;            // taps of the Gaussian window
   double sigma = 1.5;
+  // Where the window statistics run (kernels/cpu/ssim.h or kernels/cuda/ssim.h): the planes
+  // are copied there and the maps back; the means are summed on the host in the same order
+  // for every device, so cpu and simt agree to ~1e-15 (cuda: the same, up to FMA contraction).
+  Device device = Device::cpu;
 };
 
 // Means of the SSIM map and of its contrast-structure factor cs over one plane.
@@ -35,5 +40,7 @@ SsimMeans ssim_plane(const double* x, const double* y, int width, int height, co
 
 // Mean over planes of the mean SSIM map. Throws on different sizes or too small images.
 double ssim(const Planes& ref, const Planes& test, const SsimOptions& options = {});
+// The same with the default options on another device: metrics::ssim(ref, test, Device::cuda).
+double ssim(const Planes& ref, const Planes& test, Device device);
 
 }  // namespace upres::metrics
