@@ -1,4 +1,4 @@
-// Golden test: EDSR (x4, 12 features, 2 blocks, res_scale 0.1) with BasicSR's
+// Golden test: EDSR (x4, 12 features, 2 blocks, res_scale 0.1; and x3) with BasicSR's
 // key names and no metadata, loaded by --arch alone, must reproduce PyTorch's
 // output (tests/fixtures/models/make_edsr_golden.py, reference computed in
 // float64) within 1e-5 of the output's largest magnitude. Also: the
@@ -18,6 +18,14 @@ TEST(GoldenEdsr, ForwardMatchesPyTorchFromBasicsrKeysAlone) {
   EXPECT_EQ(r.hyper.at("num_feat"), "12");
   EXPECT_EQ(r.hyper.at("num_block"), "2");
   EXPECT_EQ(r.hyper.at("channels"), "3");
+  EXPECT_LT(testing::basicsr::rel_error(r.output, r.expected), 1e-5);
+}
+
+TEST(GoldenEdsr, X3UpsamplerMatchesPyTorch) {
+  auto r = testing::basicsr::run_golden("edsr_x3.safetensors", "edsr");
+  ASSERT_TRUE(r.output.defined());
+  EXPECT_EQ(r.hyper.at("scale"), "3");
+  EXPECT_EQ(r.hyper.at("num_block"), "1");
   EXPECT_LT(testing::basicsr::rel_error(r.output, r.expected), 1e-5);
 }
 

@@ -1,4 +1,4 @@
-// Golden test: MSRResNet (x4, 8 features, 2 blocks) with BasicSR's key names and
+// Golden test: MSRResNet (x4, 8 features, 2 blocks; and x3) with BasicSR's key names and
 // no metadata, loaded by --arch alone, must reproduce PyTorch's output
 // (tests/fixtures/models/make_msrresnet_golden.py, float64 reference; the
 // bilinear base is F.interpolate with align_corners=False) within 1e-5 of the
@@ -17,6 +17,14 @@ TEST(GoldenMsrresnet, ForwardMatchesPyTorchFromBasicsrKeysAlone) {
   EXPECT_EQ(r.hyper.at("scale"), "4");
   EXPECT_EQ(r.hyper.at("num_feat"), "8");
   EXPECT_EQ(r.hyper.at("num_block"), "2");
+  EXPECT_LT(testing::basicsr::rel_error(r.output, r.expected), 1e-5);
+}
+
+TEST(GoldenMsrresnet, X3MatchesPyTorch) {
+  auto r = testing::basicsr::run_golden("msrresnet_x3.safetensors", "msrresnet");
+  ASSERT_TRUE(r.output.defined());
+  EXPECT_EQ(r.hyper.at("scale"), "3");
+  EXPECT_EQ(r.hyper.at("num_block"), "1");
   EXPECT_LT(testing::basicsr::rel_error(r.output, r.expected), 1e-5);
 }
 
