@@ -107,11 +107,11 @@ TEST(VggDiscriminator, LearnsToSeparateSmoothImagesFromNoise) {
   const int64_t n = 4;
   Tensor target = Tensor::from_vector({2 * n, 1}, {1, 1, 1, 1, -1, -1, -1, -1});
   SGDOptions o;
-  o.lr = 0.02;
+  o.lr = 0.003;  // with 50 steps: all of 32 seeds tried separate (0.02 x 20 steps: 3 of 12 did not)
   o.momentum = 0.9;
   SGD opt(net.parameters(), o);
   float first = 0, last = 0;
-  for (int step = 0; step < 20; ++step) {
+  for (int step = 0; step < 50; ++step) {
     Tensor x = concat({make_batch(true, n, 16, rng), make_batch(false, n, 16, rng)}, 0);
     Tensor loss = mse_loss(net.forward(x), target);  // least-squares GAN loss, real +1, fake -1
     if (step == 0) first = loss.item();
