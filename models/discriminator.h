@@ -34,7 +34,7 @@
 // Its default is global pooling, since a feature map's size follows the crop
 // and the chosen layer (a 128 crop gives 8x8 at conv5_4). With F = 512 the
 // first conv alone has 9*512*64 = 295 k weights; FLOPs per feature pixel ~
-// 2*9*512*64 + the stack above (~188 k) = ~778 k.
+// 2*9*512*64 = 590 k for conv0 + ~184 k for conv1..conv7 = ~774 k.
 #pragma once
 
 #include <memory>
