@@ -153,8 +153,8 @@ int cmd_eval(int argc, char** argv) {
   }
   const std::string dir = a.require("data");
   set_cpu_threads(static_cast<int>(a.get_int("threads", 0, 0, 1024)));
+  const Model model = make_model(a, protocol);  // option mistakes first, then the folder
   const std::vector<fs::path> files = image_files(dir);
-  const Model model = make_model(a, protocol);
   const int s = model.scale;
   const bool json_out = a.has("json"), tty = isatty(STDERR_FILENO) == 1;
 
