@@ -171,3 +171,22 @@ TEST(EvalProtocols, ErrorsNameTheProblemWithUsageOrRuntimeExitCodes) {
     EXPECT_TRUE(r.out.empty()) << c.args << "\n" << r.out;
   }
 }
+
+// A shipped network (ESPCN x2, a luma network) through both protocols: it runs,
+// and it beats the protocol's own bicubic on Set5, as a trained SR model must.
+TEST(EvalProtocols, ShippedModelBeatsBicubicInBothProtocols) {
+  const fs::path dir = fs::path(UPRES_SHARED_DATA_DIR) / "Set5";
+  if (!fs::is_directory(dir)) GTEST_SKIP() << "no " << dir << " (../shared/data is absent)";
+  const fs::path d = scratch("model");
+  for (const char* protocol : {"standard", "legacy-y"}) {
+    const std::string tail = " -s 2 -d \"" + dir.string() + "\" --json --protocol " + protocol;
+    CliRun net = upres::testing::run_upres("eval -m espcn" + tail, d);
+    ASSERT_EQ(net.code, 0) << net.err;
+    CliRun bic = upres::testing::run_upres("eval -m bicubic" + tail, d);
+    ASSERT_EQ(bic.code, 0) << bic.err;
+    const upres::json::Value n = parse_json(net.out), b = parse_json(bic.out);
+    EXPECT_EQ(n.find("model")->as_string(), "espcn");
+    EXPECT_GT(n.find("psnr_y")->as_double(), b.find("psnr_y")->as_double() + 1.0) << protocol;
+    EXPECT_GT(n.find("ssim_y")->as_double(), b.find("ssim_y")->as_double()) << protocol;
+  }
+}
