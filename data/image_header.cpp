@@ -74,11 +74,22 @@ void read_png(const std::vector<unsigned char>& b, ImageHeader& h) {
   }
 }
 
-// JPEG: markers FF xx; the frame header SOFn (C0..CF except C4 DHT, C8 JPG, CC DAC) holds
-// precision, height, width and the component count. Stop at the first SOF or at SOS.
+// JPEG: a sequence of markers FF xx, most followed by a 2-byte length and a segment. The
+// frame header SOFn (C0..CF except C4 DHT, C8 JPG, CC DAC) holds precision, height, width
+// and the component count. After each SOS (start of scan) segment comes entropy-coded data,
+// in which a data byte FF is stuffed as FF 00 and FF D0..D7 are restart markers; the next
+// other marker ends it. The file ends with EOI (FF D9).
+// Every DHT (Huffman table) segment is checked too: 16 code-length counts whose sum must
+// not exceed 256 symbols. stb_image 2.27 trusts that sum and writes past its tables when it
+// is larger (found by the flipped-byte test under AddressSanitizer).
 void read_jpeg(const std::vector<unsigned char>& b, ImageHeader& h) {
+  const size_t n = b.size();
   size_t at = 2;
-  while (at + 4 <= b.size()) {
+  while (true) {
+    if (at + 2 > n) {
+      h.problem = "truncated: no end-of-image marker (FF D9)";
+      return;
+    }
     if (b[at] != 0xFF) {
       h.problem = "corrupt: expected a marker at byte " + std::to_string(at);
       return;
@@ -88,35 +99,60 @@ void read_jpeg(const std::vector<unsigned char>& b, ImageHeader& h) {
       ++at;
       continue;
     }
-    if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {  // markers without a length
+    if (m == 0xD9) {  // EOI
+      if (!h.has_size) h.problem = "corrupt: no frame header before the end-of-image marker";
+      return;
+    }
+    if (m == 0x01 || (m >= 0xD0 && m <= 0xD8)) {  // markers without a segment
       at += 2;
       continue;
     }
-    const unsigned len = be16(&b[at + 2]);
-    if (len < 2) {
-      h.problem = "corrupt: marker segment of length " + std::to_string(len);
+    if (at + 4 > n) {
+      h.problem = "truncated: the file ends inside a marker";
       return;
     }
-    if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC) {
-      if (at + 10 > b.size()) break;
+    const size_t len = be16(&b[at + 2]);
+    if (len < 2 || at + 2 + len > n) {
+      h.problem = len < 2 ? "corrupt: a marker segment of length " + std::to_string(len)
+                          : "truncated: a marker segment at byte " + std::to_string(at) + " runs past the end of the file";
+      return;
+    }
+    const unsigned char* seg = &b[at + 4];  // the segment after its length
+    const size_t seg_len = len - 2;
+    if (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC && !h.has_size) {
+      if (seg_len < 6) {
+        h.problem = "corrupt: a frame header of " + std::to_string(seg_len) + " bytes";
+        return;
+      }
       h.has_size = true;
-      h.height = be16(&b[at + 5]);
-      h.width = be16(&b[at + 7]);
-      h.components = b[at + 9];
-      // The entropy-coded data cannot hold FF D9 (a data byte FF is stuffed as FF 00), so a
-      // file without the end-of-image marker after its frame header was cut short.
-      for (size_t i = at + 2; i + 1 < b.size(); ++i)
-        if (b[i] == 0xFF && b[i + 1] == 0xD9) return;
-      h.problem = "truncated: no end-of-image marker (FF D9)";
-      return;
+      h.height = be16(seg + 1);
+      h.width = be16(seg + 3);
+      h.components = seg[5];
     }
-    if (m == 0xDA) {
-      h.problem = "corrupt: image data before the frame header";
-      return;
+    if (m == 0xC4) {
+      for (size_t t = 0; t < seg_len;) {
+        if (seg_len - t < 17) {
+          h.problem = "corrupt: a Huffman table header is cut short";
+          return;
+        }
+        size_t symbols = 0;
+        for (int i = 1; i <= 16; ++i) symbols += seg[t + i];
+        if ((seg[t] >> 4) > 1 || (seg[t] & 15) > 3 || symbols > 256 || seg_len - t - 17 < symbols) {
+          h.problem = "corrupt: a Huffman table with a bad class, index or symbol count";
+          return;
+        }
+        t += 17 + symbols;
+      }
     }
     at += 2 + len;
+    if (m == 0xDA) {  // entropy-coded data up to the next marker that is not a stuffed FF 00 or a restart
+      while (at + 1 < n && !(b[at] == 0xFF && b[at + 1] != 0x00 && !(b[at + 1] >= 0xD0 && b[at + 1] <= 0xD7))) ++at;
+      if (at + 1 >= n) {
+        h.problem = "truncated: the image data ends without an end-of-image marker (FF D9)";
+        return;
+      }
+    }
   }
-  h.problem = "truncated: the file ends before the frame header";
 }
 
 // BMP: 14-byte file header, then the info header whose width and height (signed 32-bit,

@@ -422,6 +422,22 @@ TEST(ImageFiles, EveryFlippedByteIsAnErrorOrAnImageNeverACrash) {
   }
 }
 
+TEST(ImageFiles, JpegHuffmanTableWithTooManySymbolsIsRefused) {
+  // stb_image 2.27 writes past its Huffman tables when a DHT segment's 16 counts sum to
+  // more than 256; the header check must refuse such a file before stb sees it.
+  auto jpg = read_bytes(fixture("rgb.jpg"));
+  size_t dht = 0;
+  for (size_t i = 2; i + 1 < jpg.size(); ++i)
+    if (jpg[i] == 0xFF && jpg[i + 1] == 0xC4) {
+      dht = i;
+      break;
+    }
+  ASSERT_GT(dht, 0u) << "no DHT marker in rgb.jpg";
+  for (int i = 0; i < 16; ++i) jpg[dht + 5 + i] = 0xFF;  // after FF C4, length (2), class/index (1)
+  const std::string msg = error_of([&] { decode_image(jpg, "bad-huffman.jpg"); });
+  EXPECT_TRUE(contains(msg, "bad-huffman.jpg") && contains(msg, "Huffman")) << msg;
+}
+
 TEST(ImageFiles, OneByOneImagesLoadAndSave) {
   upres::testing::TempDir dir;
   for (const char* ext : {".png", ".bmp", ".jpg"}) {
