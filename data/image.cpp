@@ -36,7 +36,7 @@ namespace {
 bool format_supported(const std::string& f) { return f.empty() || f == "PNG" || f == "JPEG" || f == "BMP"; }
 
 void check_pixel_limit(std::int64_t w, std::int64_t h, const std::string& name, const LoadOptions& options) {
-  const std::int64_t pixels = w * h;  // both < 2^32: no overflow
+  const std::int64_t pixels = w * h;  // both <= 2^24 (checked before): no overflow
   UPRES_CHECK(pixels <= options.max_pixels, "load_image: '", name, "' is ", w, "x", h, " = ", pixels,
               " pixels, over the limit of ", options.max_pixels,
               " (a guard against decompression bombs); raise it with the environment variable UPRES_MAX_PIXELS "
@@ -75,11 +75,12 @@ Image decode_image(const std::vector<unsigned char>& bytes, const std::string& n
   if (head.has_size) {
     UPRES_CHECK(head.width > 0 && head.height > 0, "load_image: '", name, "' has a zero size: its ", format,
                 " header says ", head.width, "x", head.height, " pixels; expected a non-empty image");
-    check_pixel_limit(head.width, head.height, name, options);
     // stb_image's own cap (STBI_MAX_DIMENSIONS); past it stb only says "unknown type".
+    // Checked first: it also keeps width * height (each < 2^32 in a PNG) far from overflow.
     constexpr std::int64_t kMaxSide = std::int64_t(1) << 24;
     UPRES_CHECK(head.width <= kMaxSide && head.height <= kMaxSide, "load_image: '", name, "' is ", head.width, "x",
                 head.height, " pixels, over stb_image's limit of ", kMaxSide, " pixels per side");
+    check_pixel_limit(head.width, head.height, name, options);
   }
   UPRES_CHECK(head.problem.empty(), "load_image: cannot decode '", name, "' as ", as, ": ", head.problem);
   const auto* data = bytes.data();

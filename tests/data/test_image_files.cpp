@@ -5,6 +5,7 @@
 // zero or absurd size, over the pixel limit - each an Error naming the file.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -328,6 +329,14 @@ TEST(ImageFiles, HostileFilesGiveErrorsNamingFileAndProblem) {
   jpg.resize(jpg.size() / 3);
   write_bytes(dir.file("truncated.jpg"), jpg);
   fs::create_directories(dir.file("folder.png"));
+  // IHDR claiming 4278190085 x 4278190083 (near 2^32 each; the product overflows 64 bits),
+  // with a correct CRC so that only the size is wrong.
+  auto vast = read_bytes(fixture("rgb8.png"));
+  const unsigned char dims[8] = {0xFF, 0, 0, 5, 0xFF, 0, 0, 3};
+  std::copy(dims, dims + 8, vast.begin() + 16);
+  const std::uint32_t crc = png_crc32(vast.data() + 12, 17);
+  for (int i = 0; i < 4; ++i) vast[29 + i] = static_cast<unsigned char>(crc >> (24 - 8 * i));
+  write_bytes(dir.file("vast.png"), vast);
 
   const std::vector<std::pair<std::string, std::string>> cases = {
       {dir.file("missing.png"), "does not exist"},
@@ -340,6 +349,7 @@ TEST(ImageFiles, HostileFilesGiveErrorsNamingFileAndProblem) {
       {fixture("rgb.gif"), "GIF"},
       {fixture("zero_width.png"), "zero size"},
       {fixture("too_wide.png"), "pixels per side"},
+      {dir.file("vast.png"), "4278190085x4278190083"},
       {fixture("huge.png"), "over the limit"},
   };
   for (const auto& [path, phrase] : cases) {
