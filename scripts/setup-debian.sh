@@ -6,12 +6,13 @@
 #   libstb-dev                         stb_image / stb_image_write: PNG, JPEG, BMP files
 #   libgtest-dev                       GoogleTest (tests/)
 #   libbenchmark-dev                   Google Benchmark (bench/)
+#   clang libclang-rt-dev              clang and its libFuzzer/ASan runtimes (scripts/fuzz.sh)
 #
 # Works as root or through sudo; runs `apt-get update` at most once, and only when
 # something has to be installed. Safe to run again: it then does nothing.
 set -euo pipefail
 
-packages=(build-essential cmake ninja-build libeigen3-dev libstb-dev libgtest-dev libbenchmark-dev)
+packages=(build-essential cmake ninja-build libeigen3-dev libstb-dev libgtest-dev libbenchmark-dev clang libclang-rt-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -4,11 +4,13 @@
 #   1. scripts/setup-debian.sh     install the missing Debian packages
 #   2. preset `dev`                configure, build (-j2), ctest -j2 --output-on-failure
 #   3. preset `asan`               the same under AddressSanitizer + UBSan (CPU only)
+#   4. scripts/fuzz.sh             the libFuzzer targets of fuzz/, FUZZ_SECONDS each (default
+#                                  60), when clang is installed
 #
 # Both suites run even when the first fails (and the tests that built run even
 # when some target failed to build); the exit status is non-zero if any step
 # failed. Environment: UPRES_TEST_PRESET (default dev) picks the first preset,
-# UPRES_SKIP_ASAN=1 skips step 3, UPRES_SKIP_SETUP=1 skips step 1, UPRES_JOBS sets
+# UPRES_SKIP_ASAN=1 skips step 3, UPRES_SKIP_FUZZ=1 step 4, UPRES_SKIP_SETUP=1 skips step 1, UPRES_JOBS sets
 # the build parallelism (default 2). Measured on 2 cores: see README.md.
 set -euo pipefail
 
@@ -43,6 +45,15 @@ run_preset() {
 run_preset "$preset"
 if [[ "${UPRES_SKIP_ASAN:-0}" != 1 ]]; then
   run_preset asan
+fi
+
+if [[ "${UPRES_SKIP_FUZZ:-0}" != 1 ]]; then
+  if command -v clang++ >/dev/null 2>&1; then
+    step "fuzz"
+    bash scripts/fuzz.sh || failed+=("fuzz")
+  else
+    echo "test.sh: clang++ not found, fuzzing skipped" >&2
+  fi
 fi
 
 step "done"
