@@ -1,6 +1,8 @@
 // cmd_train.cpp - `upres train`: train any network of the registry.
 //
 //   upres train --arch fsrcnn -s 3 --train T91 --val Set5 --steps 200000 -o fsrcnn_x3.safetensors
+//   upres train --arch msrresnet -s 4 --train T91 --gan-warmup 20000 --steps 100000
+//               --loss "l1 + 0.1*content:fire9 + 0.005*gan:ragan" -o srgan_x4.safetensors
 //
 // Each step takes a batch of random LR/HR patch pairs (data/patches.h: the 8
 // flips/rotations, LR made by the degradation pipeline, prepared on a background
@@ -9,12 +11,26 @@
 // --val-every steps the averaged weights are scored on --val (PSNR/SSIM on Y,
 // the standard protocol; train_validate.cpp).
 //
+// The loss is the --loss spec (losses/spec.h), a weighted sum of pixel,
+// perceptual, TV, SSIM and adversarial terms; train_loss.cpp applies it. LapSRN
+// is supervised at every pyramid level: the spec on each level's image against
+// HR downscaled by MATLAB bicubic to that level's size, summed over the levels
+// (the paper's per-level Charbonnier loss, with the user's spec in its place).
+//
+// With a gan term the step has two halves (train_gan.cpp): G's step on
+// spec + w * adversarial with D frozen, then D's step on the discriminator loss
+// with SR detached; D has its own Adam (--disc-lr, the same cosine decay).
+// --gan-warmup N trains G on the other terms alone for the first N steps (a
+// PSNR-oriented start, as ESRGAN) and leaves D untouched until then.
+//
 // Files, next to OUT (X.safetensors):
 //   X.safetensors        the model (averaged weights), loadable by upscale/eval
 //   X.best.safetensors   the model at the best validation PSNR so far
 //   X.ckpt.safetensors   the training checkpoint: weights, averaged weights,
-//                        Adam's moments, step, seed (train_state.cpp)
-//   X.log.csv            one row per logged step and per validation
+//                        Adam's moments, step, seed, and with a gan term the
+//                        discriminator and its Adam (train_state.cpp)
+//   X.log.csv            one row per logged step and per validation, with a
+//                        column per loss term (and d_loss with a gan term)
 // All written atomically (temporary file + rename): an interrupted write never
 // leaves a broken file, and the previous checkpoint survives a crash.
 // `--resume X.ckpt.safetensors` continues exactly: batches are a pure function of
@@ -25,6 +41,7 @@
 #include <chrono>
 #include <cmath>
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
@@ -37,6 +54,7 @@
 #include "engine/dispatch.h"
 #include "engine/ops.h"
 #include "engine/schedule.h"
+#include "losses/spec.h"
 #include "models/registry.h"
 
 namespace upres::cli {
@@ -50,7 +68,19 @@ const std::vector<OptionSpec> kSpecs = {
     {"val", "", true, "folder of HR validation images (optional)"},
     {"val-every", "", true, "validate every N steps (default 1000)"},
     {"val-images", "", true, "validate on at most N images of --val (default all)"},
-    {"loss", "", true, "loss: l1 (default), mse or charbonnier"},
+    {"loss", "", true,
+     "loss spec (default l1), e.g. \"l1 + 0.1*content:fire9 + 0.005*gan:ragan\"; terms: l1, mse, charbonnier, "
+     "smoothl1, content:LAYER[@NET], texture:LAYER[@NET], tv[:l1|l2], ssim, gan:vanilla|lsgan|ragan (see "
+     "losses/spec.h). LapSRN: applied at every level against HR bicubic-downscaled to it, summed"},
+    {"squeezenet", "", true, "SqueezeNet v1.0 weights for content/texture terms (default $UPRES_SQUEEZENET or "
+     "../shared/data/weights/squeezenet1_0.safetensors)"},
+    {"vgg16", "", true, "VGG16 weights (safetensors) for terms with @vgg16"},
+    {"vgg19", "", true, "VGG19 weights (safetensors) for terms with @vgg19"},
+    {"disc", "", true, "gan term only: pixel (default; SRGAN's image discriminator) or feature[:LAYER] (SRFeat's, "
+     "on the content network's LAYER; default the spec's content layer or fire9)"},
+    {"disc-feat", "", true, "gan term only: the discriminator's base width nf (default 64)"},
+    {"disc-lr", "", true, "gan term only: the discriminator's Adam learning rate (default --lr; same cosine decay)"},
+    {"gan-warmup", "", true, "gan term only: the first N steps train G without the adversarial term (default 0)"},
     {"steps", "n", true, "optimizer steps in all (default 2000)"},
     {"batch", "b", true, "patches per step (default 16)"},
     {"patch", "p", true, "LR patch size (default 24)"},
@@ -111,11 +141,15 @@ std::string stem_of(const std::string& out) {
   return out;
 }
 
-Tensor pixel_loss(const std::string& name, const Tensor& sr, const Tensor& hr) {
-  if (name == "l1") return l1_loss(sr, hr);
-  if (name == "mse" || name == "l2") return mse_loss(sr, hr);
-  // Charbonnier (LapSRN): mean sqrt((sr - hr)^2 + eps^2), eps = 1e-3.
-  return mean(sqrt(add(square(sub(sr, hr)), 1e-6f)));
+// One spec string per meaning: "1*l1" and "l1 " are both "l1" (a resume compares it).
+std::string canonical(const losses::LossSpec& spec) {
+  std::string s;
+  for (const losses::LossTerm& t : spec.terms) {
+    char w[32];
+    std::snprintf(w, sizeof w, "%.9g*", t.weight);
+    s += (s.empty() ? "" : " + ") + (t.weight == 1.0 ? std::string() : std::string(w)) + t.label();
+  }
+  return s;
 }
 
 void list_architectures() {
@@ -141,9 +175,8 @@ int cmd_train(int argc, char** argv) {
     return 0;
   }
   const std::string arch = a.get("arch", "espcn");
-  const models::ArchSpec* spec = nullptr;
   try {
-    spec = &models::find_arch(arch);
+    models::find_arch(arch);  // an unknown name is a usage error listing the known ones
   } catch (const Error& e) {
     throw UsageError(std::string("--arch: ") + e.what());
   }
@@ -167,9 +200,21 @@ int cmd_train(int argc, char** argv) {
   const int val_images = static_cast<int>(a.get_int("val-images", 0, 0, 100000));
   const double time_limit = a.get_double("time-limit", 1e30, 0.0, 1e30);
   const int64_t stop_at = a.get_int("stop-at", 0, 0, 1000000000);
-  const std::string loss_name = a.get("loss", "l1");
-  if (loss_name != "l1" && loss_name != "mse" && loss_name != "l2" && loss_name != "charbonnier")
-    throw UsageError("--loss '" + loss_name + "': expected l1, mse or charbonnier");
+  losses::LossSpec loss_spec;
+  try {
+    loss_spec = losses::parse_loss_spec(a.get("loss", losses::default_loss_spec()));
+  } catch (const Error& e) {
+    throw UsageError(std::string("--loss: ") + e.what());
+  }
+  const std::string loss_name = canonical(loss_spec);
+  bool gan = false;
+  for (const auto& t : loss_spec.terms) gan = gan || t.name == "gan";
+  for (const char* o : {"disc", "disc-feat", "disc-lr", "gan-warmup"})
+    if (a.has(o) && !gan) throw UsageError(std::string("--") + o + " needs a gan term in --loss");
+  const double disc_lr = a.get_double("disc-lr", lr, 0.0, 10.0);
+  const int64_t disc_feat = a.get_int("disc-feat", 64, 1, 4096);
+  const int64_t gan_warmup = a.get_int("gan-warmup", 0, 0, 1000000000);
+  losses::FeatureWeights fw{a.get("squeezenet"), a.get("vgg16"), a.get("vgg19")};
   const std::string pipeline = a.get("pipeline", data::default_degrade_pipeline());
   const std::string out = a.require("output"), dir = a.require("train");
   set_cpu_threads(static_cast<int>(a.get_int("threads", 0, 0, 1024)));
@@ -185,6 +230,13 @@ int cmd_train(int argc, char** argv) {
     throw UsageError(e.what());
   }
   const int64_t C = net->channels();
+  // The loss (it loads the feature networks it names) and D, before any data is read.
+  losses::CompositeLoss loss_fn(loss_spec, fw);
+  GeneratorLoss gen_loss(loss_fn, *net);
+  std::unique_ptr<Adversary> adv;
+  if (gan)
+    adv = std::make_unique<Adversary>(a.get("disc", "pixel"), disc_feat, loss_spec, fw, C, scale * patch, disc_lr,
+                                      seed, device);
   data::PatchOptions po;
   po.scale = static_cast<int>(scale);
   po.channels = static_cast<int>(C);
@@ -197,7 +249,7 @@ int cmd_train(int argc, char** argv) {
   net->to(device);
   net->train();
   Adam opt(net->parameters(), AdamOptions{lr});
-  CosineAnnealingLR sched(lr, steps);
+  CosineAnnealingLR sched(lr, steps), disc_sched(disc_lr, steps);
   std::unique_ptr<WeightAverage> ema;
   if (ema_decay > 0) ema = std::make_unique<WeightAverage>(*net, ema_decay);
   // A second instance holds the averaged weights for validation and saving.
@@ -212,9 +264,11 @@ int cmd_train(int argc, char** argv) {
                  {"loss", loss_name},               {"steps", std::to_string(steps)},
                  {"lr", std::to_string(lr)},        {"ema", std::to_string(ema_decay)},
                  {"seed", std::to_string(seed)}};
+  if (adv) st.settings["disc"] = adv->setting(), st.settings["disc-feat"] = std::to_string(disc_feat);
   if (a.has("resume")) {
     const std::string from = a.get("resume");
-    TrainState loaded = load_checkpoint(from, *net, ema.get(), opt, st.settings);
+    TrainState loaded = load_checkpoint(from, *net, ema.get(), opt, st.settings, adv ? &adv->disc() : nullptr,
+                                        adv ? &adv->optimizer() : nullptr);
     st.step = loaded.step;
     st.best_psnr = loaded.best_psnr;
     st.best_step = loaded.best_step;
@@ -226,7 +280,17 @@ int cmd_train(int argc, char** argv) {
             << " channel(s)) on " << set.size() << " images of " << dir << " (" << set.skipped()
             << " too small), batch " << batch << " of " << patch << "x" << patch << " LR patches, loss " << loss_name
             << ", " << steps << " steps\n";
-  CsvLog log(stem + ".log.csv", {}, st.step);
+  if (gen_loss.levels() > 1)
+    std::cout << "the loss is applied at each of the " << gen_loss.levels() << " pyramid levels and summed\n";
+  if (adv)
+    std::cout << "GAN training: " << adv->description() << ", lr " << disc_lr
+              << (gan_warmup > 0 ? ", adversarial term from step " + std::to_string(gan_warmup + 1) : "") << "\n";
+  // CSV columns: each term's unweighted value (LapSRN: summed over the levels), then D's loss.
+  std::vector<std::string> columns = gen_loss.labels();
+  for (const auto& t : loss_spec.terms)
+    if (t.name == "gan") columns.push_back(t.label());
+  if (adv) columns.push_back("d_loss");
+  CsvLog log(stem + ".log.csv", columns, st.step);
   Progress progress(steps, st.step, log_every, terminal);
 
   auto averaged = [&]() -> models::SRNetwork& {
@@ -250,7 +314,8 @@ int cmd_train(int argc, char** argv) {
     save_module(path, m, meta);
   };
   auto checkpoint = [&]() {
-    save_checkpoint(ckpt_path, *net, ema.get(), opt, st);
+    save_checkpoint(ckpt_path, *net, ema.get(), opt, st, adv ? &adv->disc() : nullptr,
+                    adv ? &adv->optimizer() : nullptr);
     save_model(out, averaged(), st.step);
   };
   auto validate = [&]() {
@@ -277,14 +342,23 @@ int cmd_train(int argc, char** argv) {
   while (st.step < steps) {
     data::Batch b = loader.next();
     Tensor x = b.lr, y = b.hr;
-    if (net->pre_upsampling()) {
-      data::ResizeOptions ro;  // the LR enlarged by MATLAB bicubic, as at inference
-      x = data::to_tensor(data::imresize(data::to_image(x), static_cast<double>(scale), ro));
-    }
+    if (net->pre_upsampling())  // the LR enlarged by MATLAB bicubic, as at inference
+      x = resize_batch(x, y.size(2), y.size(3));
     if (device != Device::cpu) x = x.to(device), y = y.to(device);
     opt.set_lr(sched.lr_at(st.step));
     opt.zero_grad();
-    Tensor loss = pixel_loss(loss_name, net->forward(x), y);
+    // (a) G's step: the spec's terms (every level for LapSRN), + the adversarial term after the warm-up.
+    Tensor sr;
+    Tensor loss = gen_loss(x, y, sr);
+    std::vector<double> terms = gen_loss.values();
+    const bool adversarial = adv && st.step >= gan_warmup;
+    if (adversarial) {
+      Tensor g = adv->generator_term(loss_fn, sr, y);
+      loss = loss + g;
+      terms.push_back(loss_fn.last_terms()[loss_fn.last_terms().size() - 2].second);  // the gan term, unweighted
+    } else if (adv) {
+      terms.push_back(std::nan(""));  // no adversarial term yet: an empty cell
+    }
     const double value = loss.item();
     if (!std::isfinite(value)) {
       progress.finish();
@@ -295,11 +369,14 @@ int cmd_train(int argc, char** argv) {
     }
     loss.backward();
     opt.step();
+    // (b) D's step, on the same batch with SR detached.
+    if (adversarial) terms.push_back(adv->step(loss_fn, sr, y, disc_sched.lr_at(st.step)));
+    else if (adv) terms.push_back(std::nan(""));
     if (ema) ema->update(*net);
     ++st.step;
     progress.step(st.step, value, opt.lr(), st.best_psnr);
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (st.step % log_every == 0) log.row(st.step, value, opt.lr(), (st.step - first) / std::max(secs, 1e-9), {});
+    if (st.step % log_every == 0) log.row(st.step, value, opt.lr(), (st.step - first) / std::max(secs, 1e-9), terms);
     if (st.step % val_every == 0) validate();
     if (st.step % save_every == 0) checkpoint();
     if (g_interrupted) {

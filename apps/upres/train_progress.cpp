@@ -106,7 +106,10 @@ void CsvLog::row(int64_t step, double loss, double lr, double steps_per_s, const
   if (val_psnr >= 0) s << val_psnr;
   s << ",";
   if (val_ssim >= 0) s << val_ssim;
-  for (size_t i = 0; i < terms_; ++i) s << "," << (i < terms.size() ? terms[i] : 0.0);
+  for (size_t i = 0; i < terms_; ++i) {  // NaN: the term was not computed (an empty cell)
+    s << ",";
+    if (i < terms.size() && !std::isnan(terms[i])) s << terms[i];
+  }
   out_ << s.str() << "\n";
   out_.flush();
 }
