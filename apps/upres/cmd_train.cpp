@@ -167,7 +167,14 @@ int cmd_train(int argc, char** argv) {
   Args a(kSpecs, argc, argv, 1);
   if (a.has("help")) {
     std::cout << "usage: upres train --arch NAME -s SCALE --train DIR [--val DIR] -o OUT.safetensors [options]\n\n"
-              << describe_options(kSpecs);
+              << describe_options(kSpecs)
+              << "\nThe loss: the --loss spec's weighted sum on the output against the HR patch. LapSRN is\n"
+                 "supervised at every pyramid level: the spec on each level's image against the HR patch\n"
+                 "downscaled by MATLAB bicubic to that level's size (the last level: HR), summed over the levels.\n"
+                 "Content/texture terms need RGB (--channels 3).\n"
+                 "\nGAN training (a gan term): each step trains G on the other terms + w * adversarial with D\n"
+                 "frozen, then D on the discriminator loss of D(HR) and D(SR detached). The checkpoint keeps\n"
+                 "D and its Adam, so --resume stays exact. The CSV log has a column per term and d_loss.\n";
     return 0;
   }
   if (a.has("list")) {
@@ -230,6 +237,10 @@ int cmd_train(int argc, char** argv) {
     throw UsageError(e.what());
   }
   const int64_t C = net->channels();
+  for (const auto& t : loss_spec.terms)
+    if (!t.network.empty() && C != 3)
+      throw UsageError("--loss term '" + t.label() + "' runs " + t.network + " on RGB, but " + arch +
+                       " trains on " + std::to_string(C) + " channel(s); add --channels 3");
   // The loss (it loads the feature networks it names) and D, before any data is read.
   losses::CompositeLoss loss_fn(loss_spec, fw);
   GeneratorLoss gen_loss(loss_fn, *net);

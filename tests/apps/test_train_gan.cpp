@@ -188,6 +188,12 @@ TEST(TrainGan, BadLossSpecIsUsageErrorWithCaret) {
                       d);
   EXPECT_EQ(r3.code, 2) << r3.err;
   EXPECT_NE(r3.err.find("pixel or feature"), std::string::npos) << r3.err;
+  // Perceptual terms need RGB; a Y-channel network is told so before training starts.
+  auto r4 = run_upres("train --train " + quoted(d / "hr") + " --arch espcn -c 1 --loss \"l1 + content:fire2\" -o " +
+                          quoted(d / "x.safetensors"),
+                      d);
+  EXPECT_EQ(r4.code, 2) << r4.err;
+  EXPECT_NE(r4.err.find("--channels 3"), std::string::npos) << r4.err;
   EXPECT_FALSE(fs::exists(d / "x.safetensors"));
   fs::remove_all(d);
 }
