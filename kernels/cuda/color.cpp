@@ -1,0 +1,2 @@
+// color.cpp - color.cuh compiled by the host compiler into upres::simt (run by the emulator).
+#include "kernels/cuda/color.cuh"
