@@ -50,10 +50,13 @@
 #include <vector>
 
 #include "data/image.h"
+#include "engine/resize_weights.h"
 
 namespace upres::data {
 
-enum class ResizeKernel { nearest, bilinear, bicubic };
+// nearest, bilinear, bicubic: the engine's enum (engine/resize_weights.h), shared with the
+// imresize op (engine/ops/imresize.h).
+using ResizeKernel = ::upres::ResizeKernelKind;
 
 // "nearest" / "box", "bilinear" / "linear" / "triangle", "bicubic" / "cubic";
 // throws upres::Error listing the accepted names.
@@ -68,13 +71,10 @@ struct ResizeOptions {
 
 // The table of one 1-D pass: for each of `out` outputs, `taps` (0-based input
 // index, weight) pairs, row-major [out][taps]. Weights of a row sum to 1.
-struct ResizeWeights {
-  int64_t in = 0, out = 0, taps = 0;
-  std::vector<int32_t> index;
-  std::vector<float> weight;
-};
 // The table for resizing length `in` to `out` at `scale` (see the header comment).
-ResizeWeights resize_weights(int64_t in, int64_t out, double scale, ResizeKernel kernel, bool antialias);
+// Both live in the engine (engine/resize_weights.h), which the imresize op uses too.
+using ::upres::ResizeWeights;
+using ::upres::resize_weights;
 
 // Resize every plane by `scale` (> 0): output size ceil(in * scale) per axis.
 Image imresize(const Image& img, double scale, const ResizeOptions& opt = {});

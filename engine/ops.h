@@ -5,8 +5,10 @@
 
 #include "engine/autograd.h"
 #include "engine/ops/activation.h"
+#include "engine/ops/color.h"
 #include "engine/ops/conv.h"
 #include "engine/ops/elementwise.h"
+#include "engine/ops/imresize.h"
 #include "engine/ops/matmul.h"
 #include "engine/ops/norm.h"
 #include "engine/ops/reduce.h"

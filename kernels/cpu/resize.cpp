@@ -3,11 +3,33 @@
 // Width pass: each output sample gathers `taps` neighbours of one input row.
 // Height pass: each output row is a weighted sum of `taps` whole input rows,
 // so the inner loop runs along contiguous memory (vectorisable) for every tap.
+// The height pass's multiply-add is an explicit fused std::fma where the target has FMA: compilers
+// contract `out += w * in` in this vectorised loop anyway where the CPU has FMA, so writing it
+// out keeps the results of such builds and makes the GPU kernels (fmaf) match them bit for bit
+// instead of depending on each compiler's contraction choice. The width pass's scalar gather
+// is left as separate multiply and add, which compilers here do not contract.
+// Backward: the same passes on the transposed table (kernels/shapes/resize.h: transposed_pass).
 #include "kernels/cpu/resize.h"
+
+#include <cmath>
 
 #include "kernels/cpu/parallel.h"
 
 namespace upres::cpu {
+
+namespace {
+
+// w * x + acc: fused where the target has FMA (as compilers contract it there anyway), two
+// roundings elsewhere, where a software fma would be slow. kernels/cuda/resize.cuh does the same.
+inline float madd(float w, float x, float acc) {
+#if defined(__FMA__)
+  return std::fma(w, x, acc);
+#else
+  return w * x + acc;
+#endif
+}
+
+}  // namespace
 
 void resize_width_forward(const kern::Context& ctx, const kern::ResizeShape& s, const float* x,
                           const int32_t* index, const float* weight, float* y) {
@@ -45,11 +67,21 @@ void resize_height_forward(const kern::Context& ctx, const kern::ResizeShape& s,
             const float w = weight[o * taps + k];
             const float* in = plane + static_cast<int64_t>(index[o * taps + k]) * W;
 #pragma omp simd
-            for (int64_t c = 0; c < W; ++c) out[c] += w * in[c];
+            for (int64_t c = 0; c < W; ++c) out[c] = madd(w, in[c], out[c]);
           }
         }
       },
       /*grain=*/16);
+}
+
+void resize_width_backward(const kern::Context& ctx, const kern::ResizeShape& s, int64_t taps_t, const float* dy,
+                           const int32_t* index_t, const float* weight_t, float* dx) {
+  resize_width_forward(ctx, kern::transposed_pass(s, taps_t), dy, index_t, weight_t, dx);
+}
+
+void resize_height_backward(const kern::Context& ctx, const kern::ResizeShape& s, int64_t taps_t, const float* dy,
+                            const int32_t* index_t, const float* weight_t, float* dx) {
+  resize_height_forward(ctx, kern::transposed_pass(s, taps_t), dy, index_t, weight_t, dx);
 }
 
 }  // namespace upres::cpu

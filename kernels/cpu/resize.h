@@ -22,4 +22,14 @@ void resize_width_forward(const kern::Context& ctx, const kern::ResizeShape& s, 
 void resize_height_forward(const kern::Context& ctx, const kern::ResizeShape& s, const float* x,
                            const int32_t* index, const float* weight, float* y);
 
+// The backward of a pass is the transposed pass: dx[.., i] = sum_j weight_t[i, j] * dy[.., index_t[i, j]],
+// with the transposed table (engine/resize_weights.h: transpose_resize_weights, `taps_t`
+// entries per input position, padded with weight 0). It is the forward gather with input and
+// output swapped, so each input gathers from the outputs whose taps touch it: no scatter.
+// s is the FORWARD pass's shape; dy has its output's size, dx its input's.
+void resize_width_backward(const kern::Context& ctx, const kern::ResizeShape& s, int64_t taps_t, const float* dy,
+                           const int32_t* index_t, const float* weight_t, float* dx);
+void resize_height_backward(const kern::Context& ctx, const kern::ResizeShape& s, int64_t taps_t, const float* dy,
+                            const int32_t* index_t, const float* weight_t, float* dx);
+
 }  // namespace upres::cpu
