@@ -18,6 +18,9 @@
 // 0.9512", rewritten in place on a terminal); a table on stdout, or with --json
 // only one object: {"dataset", "scale", "model", "protocol", "psnr_y", "ssim_y",
 // "images": [{"name", "psnr_y", "ssim_y"}, ...]} (an infinite PSNR is null).
+// --report DIR also writes DIR/index.html (apps/upres/report.h): the table with
+// bicubic beside the model, crops of the worst window, and the training curves
+// of --training-log FILE, or of the model file's X.log.csv when it exists.
 #include <unistd.h>
 
 #include <algorithm>
@@ -29,6 +32,7 @@
 #include <optional>
 
 #include "apps/upres/cli.h"
+#include "apps/upres/report.h"
 #include "data/image.h"
 #include "engine/dispatch.h"
 #include "engine/error.h"
@@ -49,6 +53,8 @@ const std::vector<OptionSpec> kSpecs = {
     {"protocol", "", true, "standard (default) or legacy-y; see the README, 'Evaluation protocols'"},
     {"arch", "", true, "architecture of a .safetensors file without upres metadata"},
     {"json", "", false, "print one JSON object on stdout instead of the table"},
+    {"report", "", true, "also write an HTML report (table, crops, training curves) to DIR/index.html"},
+    {"training-log", "", true, "the trainer's X.log.csv for the report's curves (default: beside the model file)"},
     {"threads", "t", true, "CPU threads (default: all)"},
     {"device", "", true, "where the network runs: cpu (default), cuda (needs a GPU) or simt (slow)"},
     {"help", "h", false, "show this help"},
@@ -154,11 +160,14 @@ int cmd_eval(int argc, char** argv) {
   const std::string dir = a.require("data");
   set_cpu_threads(static_cast<int>(a.get_int("threads", 0, 0, 1024)));
   const Model model = make_model(a, protocol);  // option mistakes first, then the folder
+  if (a.has("training-log") && !fs::is_regular_file(a.get("training-log")))
+    throw UsageError("--training-log '" + a.get("training-log") + "' is not a file");
   const std::vector<fs::path> files = image_files(dir);
   const int s = model.scale;
   const bool json_out = a.has("json"), tty = isatty(STDERR_FILENO) == 1;
 
   std::vector<ImageScore> scores;
+  report::ReportData rep;
   double sum_psnr = 0, sum_ssim = 0;
   for (size_t i = 0; i < files.size(); ++i) {
     const std::string name = files[i].filename().string();
@@ -166,6 +175,12 @@ int cmd_eval(int argc, char** argv) {
     data::Image lr = metrics::make_lr(hr, s, protocol);
     data::Image sr = model.net ? super_resolve(*model.net, lr) : metrics::bicubic_sr(lr, s, protocol);
     ImageScore r{name, metrics::score_y(sr, hr, s, protocol)};
+    if (a.has("report")) {
+      const data::Image bic = model.net ? metrics::bicubic_sr(lr, s, protocol) : sr;
+      const metrics::YScores b = model.net ? metrics::score_y(bic, hr, s, protocol) : r.s;
+      rep.rows.push_back({name, b.psnr, b.ssim, r.s.psnr, r.s.ssim});
+      rep.crops.push_back(report::make_crop(name, hr, metrics::quantize_8bit(bic), metrics::quantize_8bit(sr), 96));
+    }
     sum_psnr += r.s.psnr;
     sum_ssim += r.s.ssim;
     scores.push_back(r);
@@ -175,6 +190,15 @@ int cmd_eval(int argc, char** argv) {
   if (tty) std::cerr << "\n";
   const double n = static_cast<double>(scores.size());
   const double mean_psnr = sum_psnr / n, mean_ssim = sum_ssim / n;
+  if (a.has("report")) {
+    rep.dataset = dataset_name(dir), rep.scale = s, rep.model = model.label;
+    rep.protocol = metrics::eval_protocol_name(protocol);
+    const std::string ext = ".safetensors", stem = model.label.substr(0, model.label.size() - std::min(model.label.size(), ext.size()));
+    const bool beside = model.net && stem + ext == model.label && fs::is_regular_file(stem + ".log.csv");
+    rep.training_log = a.get("training-log", beside ? stem + ".log.csv" : "");
+    report::write_report(a.get("report"), rep);
+    std::cerr << "report: " << (fs::path(a.get("report")) / "index.html").string() << "\n";
+  }
 
   if (json_out) {
     json::Value o = json::Value::object();

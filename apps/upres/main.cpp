@@ -25,6 +25,7 @@ const char* kUsage =
     "  metrics   PSNR, SSIM, MS-SSIM, VIF and IFC of an image against a reference\n"
     "  degrade   make a low-resolution image: blur, bicubic downscale, noise, JPEG\n"
     "\n"
+    "  mos       mean opinion score: a blind rating page (make), MOS with 95% CI (summarize)\n"
     "  upres COMMAND --help   options of one command\n"
     "  upres --version        the version\n";
 
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::cerr << "upres: " << e.what() << "\n";
     return 2;
+    if (!std::strcmp(cmd, "mos")) return cmd_mos(argc - 1, argv + 1);
   } catch (const upres::Error& e) {
     std::cerr << "upres: error: " << e.what() << "\n";
     return 1;
