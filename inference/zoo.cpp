@@ -29,6 +29,11 @@ fs::path this_binary() {
   return {};
 }
 
+// A model that is not there is the caller's mistake, not a failed check of the
+// library's: the message carries no source location (the tool prints it as a
+// usage error).
+[[noreturn]] void not_found(const std::string& message) { throw Error(message); }
+
 std::string listing(const std::vector<ShippedModel>& all) {
   std::string s;
   for (const auto& m : all) s += (s.empty() ? "" : ", ") + m.name + " x" + std::to_string(m.scale);
@@ -89,11 +94,11 @@ ShippedModel shipped_model(const std::string& name, int64_t scale) {
   for (const auto& m : all)
     if (m.name == name) scales.push_back(m.scale);
   if (scales.empty())
-    UPRES_FAIL("unknown model '", name, "'; shipped: ", listing(all), " (or give a .safetensors file, or 'bicubic')");
+    not_found("unknown model '" + name + "'; shipped: " + listing(all) + " (or give a .safetensors file, or 'bicubic')");
   if (scale == 0) scale = std::count(scales.begin(), scales.end(), 2) ? 2 : *std::min_element(scales.begin(), scales.end());
   for (const auto& m : all)
     if (m.name == name && m.scale == scale) return m;
-  UPRES_FAIL("no shipped model '", name, "' for scale ", scale, "; shipped: ", listing(all));
+  not_found("no shipped model '" + name + "' for scale " + std::to_string(scale) + "; shipped: " + listing(all));
 }
 
 ShippedModel best_shipped_model(int64_t scale) {
@@ -105,8 +110,8 @@ ShippedModel best_shipped_model(int64_t scale) {
     if (m.scale == scale) return m;
   std::string looked;
   for (const std::string& d : model_dirs()) looked += "\n  " + d;
-  UPRES_FAIL("no shipped model for scale ", scale, " (shipped: ", listing(all), "; looked in:", looked,
-             "); give a .safetensors file, or 'bicubic'");
+  not_found("no shipped model for scale " + std::to_string(scale) + " (shipped: " + listing(all) + "; looked in:" + looked +
+            "); give a .safetensors file, or 'bicubic'");
 }
 
 }  // namespace upres::inference
