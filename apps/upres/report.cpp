@@ -135,7 +135,7 @@ tr.mean td { font-weight: bold; background: #f4f4f4; }
 td.up { color: #070; } td.down { color: #a00; }
 .crops { display: flex; gap: 0.5em; flex-wrap: wrap; margin-bottom: 1.5em; }
 figure { margin: 0; } figcaption { font-size: 0.85em; text-align: center; }
-img.crop { image-rendering: pixelated; width: calc(var(--w) * var(--zoom, 3) * 1px); cursor: zoom-in; }
+img.crop { image-rendering: pixelated; width: calc(var(--w) * var(--zoom, 3) * 1px); height: auto; cursor: zoom-in; }
 img.crop.one { width: calc(var(--w) * 1px); }
 .charts { display: flex; gap: 1em; flex-wrap: wrap; }
 )";
