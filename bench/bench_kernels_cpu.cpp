@@ -6,7 +6,7 @@
 // bandwidth measured in the same process at the same thread count (bench/peaks.h). The few
 // compute-bound ones (conv backward, Gram) report GFLOP/s and %peak of the SGEMM peak
 // (bench/counters.h). Covered elsewhere: conv forward (bench_conv_cpu), GEMM (bench_gemm_cpu),
-// resize and filter2d (bench_resize_cpu), SSIM and TV (bench_ssim_tv).
+// imresize passes and filter2d (bench_resize_cpu), SSIM and TV (bench_ssim_tv).
 //
 // The standard tensor is a training batch of feature maps, [16, 64, 48, 48] = 2.36 M floats =
 // 9.4 MB: more than this machine's caches hold per core, so the numbers are DRAM numbers. At a
@@ -28,6 +28,7 @@
 #include "kernels/context.h"
 #include "kernels/cpu/activation.h"
 #include "kernels/cpu/basic.h"
+#include "kernels/cpu/color.h"
 #include "kernels/cpu/conv.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/gemm.h"
@@ -588,6 +589,17 @@ void BM_ConvBackwardWeight(benchmark::State& state) {
   state.SetLabel(conv_label(state.range(1)));
 }
 
+// ---- colour: BT.601 RGB -> YCbCr of 16 RGB 256x256 images (the Y-channel metrics, data loading)
+// 12 B read + 12 B written per pixel, 9 multiply-adds in double: ~0.75 FLOP/byte, memory bound.
+void BM_ColorRgbToYcbcr(benchmark::State& state) {
+  const int64_t plane = 256 * 256;
+  const auto x = values(16 * 3 * plane);
+  std::vector<float> y(16 * 3 * plane);
+  const auto t = kern::rgb_to_ycbcr_transform(16, plane);
+  const auto ctx = context(state);
+  memory_bound(state, 24.0 * 16 * plane, [&] { cpu::color_transform(ctx, t, x.data(), y.data()); });
+}
+
 // ---- Gram matrices (texture/style loss): G = F F^T per image, F = [C, H*W] ------------------
 // 64 channels of 96x96 (VGG features of a 96x96 crop), batch 4, through cpu::gemm (what
 // engine/ops/matmul.cpp's bmm/gram calls per batch item): 2 * 64 * 64 * 9216 = 75.5 MFLOP per
@@ -655,6 +667,7 @@ UPRES_KERNEL_BENCH(BM_Col2imAdd);
 UPRES_KERNEL_BENCH(BM_ChannelBiasAdd);
 UPRES_KERNEL_BENCH(BM_ChannelSum);
 UPRES_KERNEL_BENCH(BM_Gram);
+UPRES_KERNEL_BENCH(BM_ColorRgbToYcbcr);
 
 void ConvLayers(benchmark::internal::Benchmark* b) {
   for (int64_t threads : {1, 2})

@@ -1,4 +1,6 @@
-// bench_kernels_cuda.cpp - the kernel families of bench_kernels_cpu on the GPU (kernels/cuda/*.h).
+// bench_kernels_cuda.cpp - the kernel families of bench_kernels_cpu on the GPU (kernels/cuda/*.h),
+// plus the imresize passes (bench_resize_cpu on the cpu). SGEMM vs cuBLAS: bench_sgemm_cuda; conv
+// vs cuDNN: bench_conv_cudnn; SSIM and TV: bench_ssim_tv.
 //
 // Built only in a UPRES_CUDA=ON build; without a GPU at run time it says so and exits with 0.
 // Each benchmark times its kernel with CUDA events around the launch on the backend's stream
@@ -22,6 +24,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <algorithm>
 #include <vector>
 
 #include "bench/counters.h"
@@ -30,12 +33,14 @@
 #include "kernels/context.h"
 #include "kernels/cuda/activation.h"
 #include "kernels/cuda/basic.h"
+#include "kernels/cuda/color.h"
 #include "kernels/cuda/conv.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/norm.h"
 #include "kernels/cuda/optim.h"
 #include "kernels/cuda/pool.h"
 #include "kernels/cuda/reduce.h"
+#include "kernels/cuda/resize.h"
 #include "kernels/cuda/sgemm.h"
 #include "kernels/cuda/shape.h"
 #include "kernels/cuda/shuffle.h"
@@ -458,6 +463,52 @@ void BM_ConvBackwardWeight(benchmark::State& state) {
   state.SetLabel(conv_label(state.range(0)));
 }
 
+// ---- colour and imresize (the data pipeline and the Y-channel metrics, on the GPU) --------------
+// rgb_to_ycbcr on [32, 3, 512, 512]: 12 B read + 12 B written per pixel, 9 multiply-adds in double
+// (H100: FP64 is 1/2 of FP32 - still memory bound at 0.75 FLOP/byte).
+void BM_ColorRgbToYcbcr(benchmark::State& state) {
+  const int64_t plane = 512 * 512;
+  Buffer x(32 * 3 * plane), y(32 * 3 * plane);
+  const auto t = kern::rgb_to_ycbcr_transform(32, plane);
+  memory_bound(state, 24.0 * 32 * plane, [&] { cuda::color_transform(ctx(), t, x.get(), y.get()); });
+}
+
+// One imresize pass, bicubic x1/2 with antialiasing (8 taps per output: the kernel widened 2x),
+// [32, 3, 512, 512] -> 256 along one axis. A synthetic table (clamped neighbours, equal weights)
+// has the real table's access pattern. 2 FLOPs per tap; 4 B per input read + 4 B per output
+// written: 8 taps x 2 / 12 B = 1.3 FLOP/byte, memory bound (if the gather coalesces).
+// Arg: 0 = width pass, 1 = height pass.
+void BM_ResizePass(benchmark::State& state) {
+  const bool height = state.range(0) == 1;
+  kern::ResizeShape s;
+  s.planes = 32 * 3;
+  s.in_h = s.in_w = 512;
+  s.out_h = height ? 256 : 512;
+  s.out_w = height ? 512 : 256;
+  s.taps = 8;
+  const int64_t out_len = 256, in_len = 512;
+  std::vector<int32_t> index(out_len * s.taps);
+  for (int64_t o = 0; o < out_len; ++o)
+    for (int64_t k = 0; k < s.taps; ++k)
+      index[o * s.taps + k] = static_cast<int32_t>(std::clamp<int64_t>(2 * o - 3 + k, 0, in_len - 1));
+  int32_t* d_index = nullptr;
+  cudaMalloc(reinterpret_cast<void**>(&d_index), sizeof(int32_t) * index.size());
+  cudaMemcpy(d_index, index.data(), sizeof(int32_t) * index.size(), cudaMemcpyHostToDevice);
+  Buffer weight(out_len * s.taps), x(s.planes * s.in_h * s.in_w), y(s.planes * s.out_h * s.out_w);
+  cuda::fill(ctx(), weight.size(), 1.0f / s.taps, weight.get());
+  const double bytes = 4.0 * (x.size() + y.size());
+  memory_bound(state, bytes, [&] {
+    if (height)
+      cuda::resize_height_forward(ctx(), s, x.get(), d_index, weight.get(), y.get());
+    else
+      cuda::resize_width_forward(ctx(), s, x.get(), d_index, weight.get(), y.get());
+  });
+  if (state.iterations() > 0 && state.counters.count("GB/s"))
+    state.counters["GFLOP/s"] = state.counters["GB/s"] / bytes * 2.0 * s.macs();
+  state.SetLabel(height ? "height pass" : "width pass");
+  cudaFree(d_index);
+}
+
 // ---- Gram: 16 images x 64 channels of 96x96, G = F F^T through cuda::gemm per image ------------
 // 2 * 64 * 64 * 9216 = 75.5 MFLOP per image; only a 64x64 output each: parallelism-bound.
 void BM_Gram(benchmark::State& state) {
@@ -517,6 +568,8 @@ UPRES_GPU_BENCH(BM_ConvForward)->ArgName("layer")->DenseRange(0, 2);
 UPRES_GPU_BENCH(BM_ConvBackwardData)->ArgName("layer")->DenseRange(0, 2);
 UPRES_GPU_BENCH(BM_ConvBackwardWeight)->ArgName("layer")->DenseRange(0, 2);
 UPRES_GPU_BENCH(BM_Gram);
+UPRES_GPU_BENCH(BM_ColorRgbToYcbcr);
+UPRES_GPU_BENCH(BM_ResizePass)->ArgName("height")->DenseRange(0, 1);
 
 }  // namespace
 
