@@ -381,8 +381,18 @@ int cmd_train(int argc, char** argv) {
     loss.backward();
     opt.step();
     // (b) D's step, on the same batch with SR detached.
-    if (adversarial) terms.push_back(adv->step(loss_fn, sr, y, disc_sched.lr_at(st.step)));
-    else if (adv) terms.push_back(std::nan(""));
+    if (adversarial) {
+      const double d_value = adv->step(loss_fn, sr, y, disc_sched.lr_at(st.step));
+      if (!std::isfinite(d_value)) {
+        progress.finish();
+        std::cerr << "upres train: the discriminator's loss is " << d_value << " at step " << st.step + 1
+                  << "; stopping without saving. The last good checkpoint is " << ckpt_path << " (lower --disc-lr)\n";
+        return 1;
+      }
+      terms.push_back(d_value);
+    } else if (adv) {
+      terms.push_back(std::nan(""));
+    }
     if (ema) ema->update(*net);
     ++st.step;
     progress.step(st.step, value, opt.lr(), st.best_psnr);
