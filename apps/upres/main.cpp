@@ -1,5 +1,6 @@
 // main.cpp - the `upres` command-line tool: dispatch to a command, turn
 // exceptions into a message on stderr and an exit code (see cli.h).
+#include <csignal>
 #include <cstring>
 #include <exception>
 #include <iostream>
@@ -33,6 +34,9 @@ const char* kUsage =
 
 int main(int argc, char** argv) {
   using namespace upres::cli;
+  // Past a file-size limit (ulimit -f) the kernel sends SIGXFSZ, which kills the process
+  // silently; ignored, the write fails with EFBIG and the error is reported like any other.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (argc < 2) {
     std::cerr << kUsage;
     return 2;

@@ -4,6 +4,8 @@
 // that the MOS script built its first trial (an element #trial holding the
 // image). Skipped, with a message, where no `chromium` is installed (Debian's
 // package takes over 2 minutes to install, so CI does not install it; see README).
+// One test also drives the MOS page (key presses, the Download button) with a
+// few lines of script added to a copy, and reads the CSV it would download.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -15,6 +17,7 @@
 #include "apps/upres/report.h"
 #include "data/image.h"
 #include "engine/fileio.h"
+#include "metrics/mos.h"
 #include "support/cli.h"
 
 namespace fs = std::filesystem;
@@ -105,4 +108,50 @@ TEST(MosDom, ChromiumBuildsTheFirstTrial) {
   EXPECT_EQ(trial.find("bicubic"), std::string::npos);
   EXPECT_NE(dom.find("<span id=\"progress\">1 / 6 (rated 0)</span>"), std::string::npos);
   EXPECT_NE(dom.find("Download CSV"), std::string::npos);
+}
+
+// Keys 3, 5, 1, 2 rate the four trials; Download CSV's text (Blob replaced by a
+// stub that shows it) parses with metrics::parse_ratings_csv, whose decoded
+// methods match the trial order of mos::trial_order.
+TEST(MosDom, KeysAndDownloadGiveACsvThatSummarizeReads) {
+  const std::string browser = chromium();
+  if (browser.empty()) GTEST_SKIP() << "chromium is not installed (apt-get install chromium): the DOM check is skipped";
+  const fs::path d = upres::testing::scratch_dir("report_dom", "mos_csv");
+  upres::mos::MosPage p;
+  p.methods = {"bicubic", "espcn"};
+  p.images = {"a,1.png", "b.png"};
+  p.outputs = {{ramp(8, 6), ramp(8, 6)}, {ramp(8, 6), ramp(8, 6)}};
+  p.seed = 5;
+  std::string page = upres::mos::render_mos_page(p);
+  const std::string stubs =
+      "<script>window.Blob = function (parts) { var p = document.createElement('pre'); p.id = 'csv';"
+      " p.textContent = parts.join(''); document.body.appendChild(p); };"
+      " URL.createObjectURL = function () { return 'about:blank'; }; URL.revokeObjectURL = function () {};"
+      " HTMLAnchorElement.prototype.click = function () {};</script>\n";
+  const std::string drive =
+      "<script>['3', '5', '1', '2'].forEach(function (k) { document.dispatchEvent(new KeyboardEvent('keydown', {key: k})); });"
+      " document.getElementById('rater').value = '#eve'; document.getElementById('download').click();</script>\n";
+  page.insert(page.find("<script type=\"application/json\""), stubs);
+  page.insert(page.rfind("</body>"), drive);
+  upres::write_file_atomic((d / "mos.html").string(), page);
+  const std::string dom = dump_dom(browser, d / "mos.html", d);
+  ASSERT_FALSE(dom.empty()) << "chromium failed: " << upres::testing::slurp(d / "chromium.txt");
+  EXPECT_NE(dom.find("<p id=\"done\">"), std::string::npos);
+  const std::string open = "<pre id=\"csv\">";
+  const size_t b = dom.find(open), e = dom.find("</pre>", b);
+  ASSERT_NE(b, std::string::npos) << dom.substr(0, 2000);
+  std::string csv = dom.substr(b + open.size(), e - b - open.size());
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{{"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}})
+    for (size_t q = csv.find(from); q != std::string::npos; q = csv.find(from, q + to.size())) csv.replace(q, from.size(), to);
+  const std::vector<upres::metrics::Rating> r = upres::metrics::parse_ratings_csv(csv, "downloaded.csv");
+  ASSERT_EQ(r.size(), 4u) << csv;
+  const auto order = upres::mos::trial_order(2, 2, 5);
+  const int scores[] = {3, 5, 1, 2};
+  for (size_t k = 0; k < 4; ++k) {
+    EXPECT_EQ(r[k].rater, "#eve");
+    EXPECT_EQ(r[k].image, p.images[order[k].image]);
+    EXPECT_EQ(r[k].method, p.methods[order[k].method]);
+    EXPECT_EQ(r[k].score, scores[k]);
+    EXPECT_EQ(r[k].trial, static_cast<int64_t>(k + 1));
+  }
 }
