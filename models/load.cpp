@@ -1,6 +1,8 @@
 // load.cpp - choose the architecture, settle the hyperparameters, build, load.
 #include "models/load.h"
 
+#include <cmath>
+
 #include "engine/error.h"
 #include "engine/safetensors.h"
 
@@ -35,6 +37,15 @@ Hyper resolve_hyper(const ArchSpec& spec, const ShapeMap& shapes, const Metadata
 
 LoadedNetwork load_network(const std::string& path, const LoadOptions& opt) {
   SafetensorsData file = read_safetensors(path);
+  // A NaN or infinite weight (a diverged or damaged checkpoint) would turn every output
+  // pixel into garbage: refuse the file, naming the tensor, before building anything.
+  for (const auto& [name, t] : file.tensors) {
+    const float* p = t.data();
+    for (int64_t i = 0; i < t.numel(); ++i)
+      UPRES_CHECK(std::isfinite(p[i]), "model file '", path, "': tensor '", name, "' holds ",
+                  std::isnan(p[i]) ? "NaN" : "Inf", " at element ", i,
+                  " (a diverged or damaged checkpoint); refusing to load it");
+  }
   std::string arch = opt.arch;
   if (arch.empty()) {
     auto it = file.metadata.find("arch");
