@@ -1,0 +1,216 @@
+// Faults around `upres`'s file writes: an output folder that cannot be written, a
+// full disk (a file-size limit, `ulimit -f`, which makes write() fail with EFBIG once
+// the file reaches the limit), and `upres train` killed (SIGKILL) at random moments
+// while it writes a checkpoint every step. Each write must fail with a message and an
+// exit code below 128 and leave the previous file intact; after any kill the
+// .ckpt.safetensors present is a complete, valid checkpoint, and --resume from it
+// ends with the same weights as a run that was never interrupted.
+#include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "data/image.h"
+#include "engine/safetensors.h"
+#include "support/cli.h"
+
+namespace fs = std::filesystem;
+using upres::data::Image;
+using upres::testing::CliRun;
+using upres::testing::run_upres;
+
+namespace {
+
+const std::string kModel = std::string(UPRES_SOURCE_DIR) + "/models/zoo/espcn_x2.safetensors";
+const std::string kOld = "previous output, must survive";
+
+fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("faults", name); }
+std::string q(const fs::path& p) { return "\"" + p.string() + "\""; }
+void write_bytes(const fs::path& p, const std::string& s) {
+  std::ofstream f(p, std::ios::binary);
+  f << s;
+}
+
+// Noisy content, so that the PNG does not compress to almost nothing.
+Image noisy(int w, int h, int seed) {
+  Image img(w, h, 3);
+  std::mt19937 gen(seed);
+  for (float& v : img.pixels) v = static_cast<float>(gen() % 256) / 255.0f;
+  return img;
+}
+
+// Runs `upres ARGS` under a shell with `ulimit -f BLOCKS` (512-byte blocks).
+CliRun run_limited(int blocks, const std::string& args, const fs::path& dir) {
+  const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
+  const std::string cmd = "ulimit -f " + std::to_string(blocks) + " && \"" + std::string(UPRES_CLI) + "\" " + args +
+                          " > " + q(out) + " 2> " + q(err);
+  const int status = std::system(cmd.c_str());
+  CliRun r;
+  r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+  r.out = upres::testing::slurp(out);
+  r.err = upres::testing::slurp(err);
+  return r;
+}
+
+void expect_no_temporaries(const fs::path& d) {
+  for (auto& e : fs::recursive_directory_iterator(d))
+    EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
+}
+
+void make_training_folder(const fs::path& d) {
+  fs::create_directories(d);
+  upres::data::save_png(noisy(40, 36, 1), (d / "a.png").string());
+  upres::data::save_png(noisy(33, 47, 2), (d / "b.png").string());
+}
+
+void expect_same_tensors(const fs::path& a, const fs::path& b) {
+  auto ta = upres::read_safetensors(a.string()).tensor_map();
+  auto tb = upres::read_safetensors(b.string()).tensor_map();
+  ASSERT_EQ(ta.size(), tb.size());
+  for (auto& [name, t] : ta) {
+    ASSERT_TRUE(tb.count(name)) << name;
+    ASSERT_EQ(t.to_vector(), tb.at(name).to_vector()) << name << " differs between " << a << " and " << b;
+  }
+}
+
+}  // namespace
+
+TEST(Faults, UnwritableOutputFolderFailsWithAMessage) {
+  fs::path d = scratch("unwritable");
+  upres::data::save_png(noisy(9, 7, 3), (d / "in.png").string());
+  write_bytes(d / "file", "a file where a folder should be");
+  std::vector<std::string> outs = {(d / "file" / "out.png").string(),  // parent is a file: ENOTDIR
+                                   "/proc/upres_out.png"};              // procfs: no new files, even for root
+  if (::geteuid() != 0) {  // permissions bind only non-root users
+    fs::create_directories(d / "ro");
+    fs::permissions(d / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+    outs.push_back((d / "ro" / "out.png").string());
+  }
+  for (const std::string& out : outs) {
+    SCOPED_TRACE(out);
+    CliRun r = run_upres("upscale -m " + q(kModel) + " -i " + q(d / "in.png") + " -o " + q(out), d);
+    EXPECT_GE(r.code, 1) << r.err;
+    EXPECT_LT(r.code, 128) << r.err;
+    EXPECT_NE(r.err.find("cannot write"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("out.png"), std::string::npos) << r.err;
+  }
+  if (fs::exists(d / "ro")) fs::permissions(d / "ro", fs::perms::owner_all);
+  expect_no_temporaries(d);
+  fs::remove_all(d);
+}
+
+TEST(Faults, FullDiskKeepsTheOldOutputAndExitsWithAMessage) {
+  fs::path d = scratch("full_disk");
+  upres::data::save_png(noisy(64, 64, 4), (d / "in.png").string());  // x2: ~50 KB of PNG
+  write_bytes(d / "out.png", kOld);
+  CliRun r = run_limited(16, "upscale -m " + q(kModel) + " -i " + q(d / "in.png") + " -o " + q(d / "out.png"), d);
+  EXPECT_EQ(r.code, 1) << "a signal (SIGXFSZ) or a crash instead of an error: " << r.code << "\n" << r.err;
+  EXPECT_NE(r.err.find("cannot write"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("too large"), std::string::npos) << r.err;  // strerror(EFBIG)
+  EXPECT_EQ(upres::testing::slurp(d / "out.png"), kOld);
+  expect_no_temporaries(d);
+
+  // Training under the same limit: the model file does not fit, the run reports it.
+  make_training_folder(d / "hr");
+  write_bytes(d / "m.safetensors", kOld);
+  r = run_limited(1, "train --train " + q(d / "hr") +
+                         " --arch espcn -s 2 --batch 2 --patch 8 --threads 1 --steps 2 --save-every 1 -o " +
+                         q(d / "m.safetensors"),
+                  d);
+  EXPECT_GE(r.code, 1) << r.err;
+  EXPECT_LT(r.code, 128) << r.err;
+  EXPECT_NE(r.err.find("too large"), std::string::npos) << r.err;
+  EXPECT_EQ(upres::testing::slurp(d / "m.safetensors"), kOld);
+  expect_no_temporaries(d);
+  fs::remove_all(d);
+}
+
+// SIGKILL at random moments of a run that writes its checkpoint every step: whatever
+// .ckpt.safetensors is left must parse, and resuming from it must end bit-identical to
+// an uninterrupted run (batches are a function of (seed, step)).
+TEST(Faults, KilledWhileCheckpointingResumesToTheSameWeights) {
+  fs::path d = scratch("kill");
+  make_training_folder(d / "hr");
+  const int steps = 40;
+  const std::vector<std::string> common = {"train",   "--train", (d / "hr").string(), "--arch", "espcn", "-s", "2",
+                                           "--hp",    "features=8,features2=4",       "--batch", "3",   "--patch",
+                                           "8",       "--threads", "1",               "--seed", "7",     "--steps",
+                                           std::to_string(steps), "--save-every",    "1",      "--log-every", "1000"};
+  auto cmdline = [&](const std::vector<std::string>& extra) {
+    std::string s;
+    for (const auto& a : common) s += q(a) + " ";
+    for (const auto& a : extra) s += q(a) + " ";
+    return s;
+  };
+  const auto t0 = std::chrono::steady_clock::now();
+  CliRun full = run_upres(cmdline({"-o", (d / "full.safetensors").string()}), d);
+  ASSERT_EQ(full.code, 0) << full.err;
+  // Kill moments are drawn from the middle of the time a whole run takes (ASan is slower).
+  const int run_ms = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+
+  const fs::path ckpt = d / "cut.ckpt.safetensors";
+  std::mt19937 gen(12345);
+  int kills = 0, found = 0;
+  bool finished = false;
+  for (int round = 0; round < 6; ++round) {
+    std::vector<std::string> args = common;
+    if (fs::exists(ckpt)) args.insert(args.end(), {"--resume", ckpt.string()});
+    args.insert(args.end(), {"-o", (d / "cut.safetensors").string()});
+    std::vector<char*> argv;
+    const std::string exe = UPRES_CLI;
+    argv.push_back(const_cast<char*>(exe.c_str()));
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = ::fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      int null = ::open("/dev/null", O_WRONLY);
+      ::dup2(null, 1);
+      ::dup2(null, 2);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(run_ms / 5 + gen() % (run_ms / 2 + 1)));
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      ++kills;
+    }
+    if (fs::exists(ckpt)) {
+      ++found;
+      upres::SafetensorsData st = upres::read_safetensors(ckpt.string());  // throws if torn
+      EXPECT_TRUE(st.metadata.count("train.step")) << "round " << round;
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {  // the run finished before the kill
+      finished = true;
+      break;
+    }
+  }
+  EXPECT_GT(found, 0) << "no checkpoint was ever written before a kill; the test proves nothing";
+  // Finish from whatever checkpoint survived (or from scratch), then compare.
+  if (!finished) {
+    std::vector<std::string> extra;
+    if (fs::exists(ckpt)) extra = {"--resume", ckpt.string()};
+    extra.insert(extra.end(), {"-o", (d / "cut.safetensors").string()});
+    CliRun last = run_upres(cmdline(extra), d);
+    ASSERT_EQ(last.code, 0) << last.err;
+  }
+  expect_same_tensors(d / "full.safetensors", d / "cut.safetensors");
+  expect_same_tensors(d / "full.ckpt.safetensors", ckpt);
+  expect_no_temporaries(d / "hr");
+  RecordProperty("kills", kills);
+  fs::remove_all(d);
+}
