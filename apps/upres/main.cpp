@@ -25,8 +25,8 @@ const char* kUsage =
     "  eval      PSNR of a model against bicubic on a folder of HR images\n"
     "  metrics   PSNR, SSIM, MS-SSIM, VIF and IFC of an image against a reference\n"
     "  degrade   make a low-resolution image: blur, bicubic downscale, noise, JPEG\n"
-    "\n"
     "  mos       mean opinion score: a blind rating page (make), MOS with 95% CI (summarize)\n"
+    "\n"
     "  upres COMMAND --help   options of one command\n"
     "  upres --version        the version\n";
 
@@ -56,11 +56,11 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "eval")) return cmd_eval(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "metrics")) return cmd_metrics(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "degrade")) return cmd_degrade(argc - 1, argv + 1);
+    if (!std::strcmp(cmd, "mos")) return cmd_mos(argc - 1, argv + 1);
     throw UsageError(std::string("unknown command '") + cmd + "' (commands: upscale, train, eval, metrics, degrade; see --help)");
   } catch (const UsageError& e) {
     std::cerr << "upres: " << e.what() << "\n";
     return 2;
-    if (!std::strcmp(cmd, "mos")) return cmd_mos(argc - 1, argv + 1);
   } catch (const upres::Error& e) {
     std::cerr << "upres: error: " << e.what() << "\n";
     return 1;
