@@ -10,8 +10,11 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "apps/upres/mos.h"
 #include "apps/upres/report.h"
