@@ -9,9 +9,12 @@
 // imresize passes and filter2d (bench_resize_cpu), SSIM and TV (bench_ssim_tv).
 //
 // The standard tensor is a training batch of feature maps, [16, 64, 48, 48] = 2.36 M floats =
-// 9.4 MB: more than this machine's caches hold per core, so the numbers are DRAM numbers. At a
-// triad bandwidth of B GB/s a kernel moving k bytes per element can at best take
-// 2.36e6 * k / B seconds; e.g. relu forward (k = 8) at 10 GB/s: 1.9 ms.
+// 9.4 MB: 9x a core's L2 (1 MiB on the development machine) but less than its shared 32 MiB L3,
+// so a kernel whose inputs and output fit in L3 can beat the triad (measured over 96 MiB, from
+// DRAM): %bw above 100 means "served from L3", not an error. At a bandwidth of B GB/s a kernel
+// moving k bytes per element can at best take 2.36e6 * k / B seconds; e.g. relu forward (k = 8)
+// at 10 GB/s: 1.9 ms. Data are random in [-0.5, 0.5): sign-dependent branches (relu backward,
+// max pool) mispredict half the time, as on real activations.
 //
 // Every benchmark takes the thread count as its argument (1 and 2; cpu::parallel_for and the
 // OpenMP loops honour ctx.threads). Wall time is measured per iteration (UseManualTime).
