@@ -156,15 +156,17 @@ TEST(Faults, KilledWhileCheckpointingResumesToTheSameWeights) {
   const auto t0 = std::chrono::steady_clock::now();
   CliRun full = run_upres(cmdline({"-o", (d / "full.safetensors").string()}), d);
   ASSERT_EQ(full.code, 0) << full.err;
-  // Kill moments are drawn from the middle of the time a whole run takes (ASan is slower).
-  const int run_ms = static_cast<int>(
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count());
+  // The time of a whole run sets the scale of the random kill delays (ASan is slower).
+  const int run_us = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count());
 
   const fs::path ckpt = d / "cut.ckpt.safetensors";
   std::mt19937 gen(12345);
   int kills = 0, found = 0;
   bool finished = false;
-  for (int round = 0; round < 6; ++round) {
+  for (int round = 0; round < 5; ++round) {
+    const bool had_ckpt = fs::exists(ckpt);
+    const auto before = had_ckpt ? fs::last_write_time(ckpt) : fs::file_time_type{};
     std::vector<std::string> args = common;
     if (fs::exists(ckpt)) args.insert(args.end(), {"--resume", ckpt.string()});
     args.insert(args.end(), {"-o", (d / "cut.safetensors").string()});
@@ -182,12 +184,25 @@ TEST(Faults, KilledWhileCheckpointingResumesToTheSameWeights) {
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(run_ms / 5 + gen() % (run_ms / 2 + 1)));
+    // Wait until this run has written a new checkpoint (so each round makes progress),
+    // then kill it a random few milliseconds later: during a step or a checkpoint write.
     int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == 0) {
-      ::kill(pid, SIGKILL);
-      ::waitpid(pid, &status, 0);
-      ++kills;
+    bool exited = false;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+    while (!exited && std::chrono::steady_clock::now() < deadline) {
+      std::error_code ec;
+      auto t = fs::last_write_time(ckpt, ec);
+      if (!ec && (!had_ckpt || t != before)) break;
+      exited = ::waitpid(pid, &status, WNOHANG) == pid;
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+    if (!exited) {
+      std::this_thread::sleep_for(std::chrono::microseconds(gen() % (run_us / steps * 3 + 1)));
+      if (::waitpid(pid, &status, WNOHANG) == 0) {
+        ::kill(pid, SIGKILL);
+        ::waitpid(pid, &status, 0);
+        ++kills;
+      }
     }
     if (fs::exists(ckpt)) {
       ++found;
@@ -199,6 +214,7 @@ TEST(Faults, KilledWhileCheckpointingResumesToTheSameWeights) {
       break;
     }
   }
+  EXPECT_GT(kills, 0) << "every run ended before it was killed; the test proves nothing";
   EXPECT_GT(found, 0) << "no checkpoint was ever written before a kill; the test proves nothing";
   // Finish from whatever checkpoint survived (or from scratch), then compare.
   if (!finished) {
