@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # run_all.sh - build the release preset and run every benchmark, printing medians.
 #
+# Every bench_* program of the build runs: bench_gemm_cpu, bench_conv_cpu, bench_kernels_cpu,
+# bench_resize_cpu, bench_ssim_tv, and in a CUDA build bench_kernels_cuda, bench_sgemm_cuda and
+# bench_conv_cudnn (the folder is globbed, so a new bench_*.cpp is picked up too).
+#
 # Each program runs with --benchmark_repetitions=5 --benchmark_report_aggregates_only=true, so
 # every row is summarised over 5 repetitions; the console shows the median rows only (mean,
 # stddev and cv are in the JSON files). The CUDA programs (bench_*_cuda, bench_conv_cudnn) exist
@@ -12,7 +16,9 @@
 #   OUT=results/ bench/run_all.sh         # where the JSON files go (default $BUILD_DIR/bench-results)
 #
 # On a shared machine, run it under `nice` and read the medians; numbers taken while others
-# compile are lower bounds of what the code can do.
+# compile are lower bounds of what the code can do. There the CPU column of the 1-thread rows
+# (the benchmark thread's CPU time, without the time it waited for a core) is the better
+# estimate of an unloaded run: bench/RESULTS.md derives its loaded-machine rates from it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
