@@ -109,5 +109,6 @@ int cmd_eval(int argc, char** argv);
 int cmd_metrics(int argc, char** argv);  // apps/upres/cmd_metrics.cpp
 int cmd_degrade(int argc, char** argv);  // apps/upres/cmd_degrade.cpp
 int cmd_mos(int argc, char** argv);      // apps/upres/cmd_mos.cpp: make, summarize
+int cmd_bench(int argc, char** argv);    // apps/upres/cmd_bench.cpp: timing, FLOPs, peak memory
 
 }  // namespace upres::cli

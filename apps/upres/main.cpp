@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "metrics")) return cmd_metrics(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "degrade")) return cmd_degrade(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "mos")) return cmd_mos(argc - 1, argv + 1);
+    if (!std::strcmp(cmd, "bench")) return cmd_bench(argc - 1, argv + 1);
     throw UsageError(std::string("unknown command '") + cmd + "' (commands: upscale, train, eval, metrics, degrade; see --help)");
   } catch (const UsageError& e) {
     std::cerr << "upres: " << e.what() << "\n";
