@@ -29,11 +29,12 @@ fi
 launcher=()
 command -v ccache >/dev/null 2>&1 && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 t0=$SECONDS
+mkdir -p "$build"
 cmake -S . -B "$build" -G Ninja -DCMAKE_CXX_COMPILER="$cxx" "${launcher[@]}" \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG="-O1 -g" \
   -DUPRES_FUZZ=ON -DUPRES_SANITIZE=address,undefined -DUPRES_CUDA=OFF \
-  -DUPRES_BUILD_TESTS=OFF -DUPRES_BUILD_BENCH=OFF >"$build.configure.log" 2>&1 ||
-  { cat "$build.configure.log" >&2; echo "fuzz.sh: configure failed" >&2; exit 1; }
+  -DUPRES_BUILD_TESTS=OFF -DUPRES_BUILD_BENCH=OFF >"$build/configure.log" 2>&1 ||
+  { cat "$build/configure.log" >&2; echo "fuzz.sh: configure failed" >&2; exit 1; }
 cmake --build "$build" -j "${UPRES_JOBS:-2}" --target "${targets[@]}" ||
   { echo "fuzz.sh: build failed" >&2; exit 1; }
 echo "fuzz.sh: built in $(( SECONDS - t0 )) s"
