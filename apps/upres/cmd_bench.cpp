@@ -24,6 +24,7 @@
 // device during the timed runs (engine/allocator.h; parameters and the Adam state
 // included); "peak_rss_bytes" is the whole process's peak resident set size
 // (getrusage ru_maxrss) - the number to compare with another framework's process.
+// "threads" echoes --threads (0: OpenMP's default, all cores).
 #include <sys/resource.h>
 
 #include <algorithm>
