@@ -42,9 +42,21 @@ upres_status guarded(F&& f) {
   }
 }
 
+// A C enum field may hold any int a caller wrote; reading it as the C++ enum type
+// would be undefined for values outside the enumerators (UBSan reports it), so the
+// bytes are read as an int and checked by the C++ API.
+static_assert(sizeof(upres_pixel_type) == sizeof(int) && sizeof(upres_device) == sizeof(int),
+              "C enums are int-sized on the supported compilers");
+template <typename E>
+int enum_value(const E& e) {
+  int v;
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+
 upres::api::ImageView view_of(const upres_image& im) {
   return upres::api::ImageView{im.data, im.width, im.height, im.channels, im.stride,
-                               static_cast<upres::api::PixelType>(im.type)};
+                               static_cast<upres::api::PixelType>(enum_value(im.type))};
 }
 
 }  // namespace
@@ -67,7 +79,7 @@ upres_status upres_model_load(const char* model, const upres_load_options* optio
     if (options) {
       lo.arch = options->arch ? options->arch : "";
       lo.scale = options->scale;
-      lo.device = static_cast<upres::api::Device>(options->device);
+      lo.device = static_cast<upres::api::Device>(enum_value(options->device));
     }
     *out = new upres_model{upres::api::Model::load(model ? model : "", lo)};
   });
@@ -90,7 +102,7 @@ upres_status upres_upscale(upres_model* model, const upres_image* in, upres_imag
     if (out->data) {
       model->model.upscale_into(view_of(*in), upres::api::MutableImageView{out->data, out->width, out->height,
                                                                             out->channels, out->stride,
-                                                                            static_cast<upres::api::PixelType>(out->type)},
+                                                                            static_cast<upres::api::PixelType>(enum_value(out->type))},
                                 uo);
       return;
     }

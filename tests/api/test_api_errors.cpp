@@ -118,6 +118,10 @@ TEST(ApiErrorsC, StatusCodesAndLastErrorWithoutExceptions) {
   EXPECT_NE(std::string(upres_last_error()).find("0 channels"), std::string::npos) << upres_last_error();
   EXPECT_EQ(out.data, nullptr);
   in.channels = 3;
+  in.type = static_cast<upres_pixel_type>(5);  // any int a C caller may write
+  EXPECT_EQ(upres_upscale(m, &in, &out, nullptr), UPRES_ERROR_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(upres_last_error()).find("pixel type 5"), std::string::npos) << upres_last_error();
+  in.type = UPRES_PIXEL_U8;
   upres_upscale_options uo;
   upres_upscale_options_init(&uo);
   EXPECT_EQ(uo.overlap, 16);
