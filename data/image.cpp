@@ -71,6 +71,12 @@ Image decode_image(const std::vector<unsigned char>& bytes, const std::string& n
   const std::string& format = head.format;
   UPRES_CHECK(format_supported(format), "load_image: '", name, "' is a ", format,
               " file, which upres does not read; supported: PNG, JPEG, BMP, TGA");
+  // stb_image skips 0xFF fill bytes before a JPEG's SOI marker (FF FF .. D8), which the
+  // sniffer does not call JPEG, so such a file would reach stb's decoder without the
+  // Huffman-table walk above (found by fuzz/fuzz_image; tests/fixtures/fuzz/). No PNG,
+  // BMP or TGA starts with FF FF (a TGA's second byte, the colour-map type, is 0 or 1).
+  UPRES_CHECK(!(format.empty() && bytes.size() >= 2 && bytes[0] == 0xFF && bytes[1] == 0xFF), "load_image: cannot decode '",
+              name, "': it starts with 0xFF fill bytes before a JPEG marker, which upres does not read");
   const std::string as = format.empty() ? std::string("an image") : format;
   if (head.has_size) {
     UPRES_CHECK(head.width > 0 && head.height > 0, "load_image: '", name, "' has a zero size: its ", format,

@@ -101,6 +101,8 @@ std::vector<Case> hostile_images() {
       {"too wide", read_bytes(kImages + "too_wide.png"), "in.img"},
       {"0 x N image", read_bytes(kImages + "zero_width.png"), "in.img"},
       {"GIF (unsupported)", read_bytes(kImages + "rgb.gif"), "in.img"},
+      {"JPEG behind fill bytes, bad Huffman table (fuzz finding)",
+       read_bytes(kSrc + "/tests/fixtures/fuzz/image_jpeg_huffman_info.jpg"), "in.img"},
       {"directory", "", "in.img", true},  // upscale reads a folder of images; metrics refuses
   };
   return cases;
