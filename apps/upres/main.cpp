@@ -20,12 +20,13 @@ const char* kUsage =
     "usage: upres COMMAND [options]\n"
     "\n"
     "commands:\n"
-    "  upscale   enlarge an image with a model (default: the shipped ESPCN x2)\n"
-    "  train     train a model on a folder of images (minimal ESPCN trainer)\n"
-    "  eval      PSNR of a model against bicubic on a folder of HR images\n"
+    "  upscale   enlarge an image or a folder (a shipped model, a .safetensors file or bicubic)\n"
+    "  train     train any network of the registry (`upres train --list`) on folders of HR images\n"
+    "  eval      PSNR/SSIM on Y of a model over a folder of HR images (protocols standard, legacy-y)\n"
     "  metrics   PSNR, SSIM, MS-SSIM, VIF and IFC of an image against a reference\n"
     "  degrade   make a low-resolution image: blur, bicubic downscale, noise, JPEG\n"
     "  mos       mean opinion score: a blind rating page (make), MOS with 95% CI (summarize)\n"
+    "  bench     time a network's inference or training step (median of repeats, GFLOP/s, memory)\n"
     "\n"
     "  upres COMMAND --help   options of one command\n"
     "  upres --version        the version\n";
@@ -58,7 +59,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "degrade")) return cmd_degrade(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "mos")) return cmd_mos(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "bench")) return cmd_bench(argc - 1, argv + 1);
-    throw UsageError(std::string("unknown command '") + cmd + "' (commands: upscale, train, eval, metrics, degrade; see --help)");
+    throw UsageError(std::string("unknown command '") + cmd + "' (commands: upscale, train, eval, metrics, degrade, mos, bench; see --help)");
   } catch (const UsageError& e) {
     std::cerr << "upres: " << e.what() << "\n";
     return 2;
