@@ -89,7 +89,7 @@ TEST(UpscaleCliModes, ModelAndOptionErrorsAreUsageErrorsThatNameTheProblem) {
   };
   const Case cases[] = {
       {" -m nosuchnet", "shipped: espcn x2"},
-      {" -m espcn -s 3", "no shipped model 'espcn' for scale 3"},
+      {" -m espcn -s 4", "no shipped model 'espcn' for scale 4"},
       {" -s 7", "no shipped model for scale 7"},
       {" -m " + q(kModel) + " -s 4", "enlarges by 2"},
       {" --tile 20", "twice --overlap 16"},
