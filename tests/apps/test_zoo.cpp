@@ -28,7 +28,7 @@ struct Shipped {
 // What the README reports (standard protocol), minus a little slack for float summation order.
 const Shipped kShipped[] = {
     {"fsrcnn", 3, 32.35},
-    {"espcn", 3, 31.70},
+    {"espcn", 3, 32.10},
 };
 
 }  // namespace
