@@ -45,7 +45,7 @@ Image test_picture(int w, int h) {
   return img;
 }
 
-std::string quoted(const fs::path& p) { return "\"" + p.string() + "\""; }
+using upres::testing::quoted;
 
 const std::string kModel = std::string(UPRES_SOURCE_DIR) + "/models/zoo/espcn_x2.safetensors";
 

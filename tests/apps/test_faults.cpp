@@ -24,10 +24,12 @@
 #include "data/image.h"
 #include "engine/safetensors.h"
 #include "support/cli.h"
+#include "support/tensor_files.h"
 
 namespace fs = std::filesystem;
 using upres::data::Image;
 using upres::testing::CliRun;
+using upres::testing::expect_same_tensors;
 using upres::testing::run_upres;
 
 namespace {
@@ -72,16 +74,6 @@ void make_training_folder(const fs::path& d) {
   fs::create_directories(d);
   upres::data::save_png(noisy(40, 36, 1), (d / "a.png").string());
   upres::data::save_png(noisy(33, 47, 2), (d / "b.png").string());
-}
-
-void expect_same_tensors(const fs::path& a, const fs::path& b) {
-  auto ta = upres::read_safetensors(a.string()).tensor_map();
-  auto tb = upres::read_safetensors(b.string()).tensor_map();
-  ASSERT_EQ(ta.size(), tb.size());
-  for (auto& [name, t] : ta) {
-    ASSERT_TRUE(tb.count(name)) << name;
-    ASSERT_EQ(t.to_vector(), tb.at(name).to_vector()) << name << " differs between " << a << " and " << b;
-  }
 }
 
 }  // namespace

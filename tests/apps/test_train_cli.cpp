@@ -12,15 +12,17 @@
 #include "data/image.h"
 #include "engine/safetensors.h"
 #include "support/cli.h"
+#include "support/tensor_files.h"
 
 namespace fs = std::filesystem;
 using upres::data::Image;
 
 namespace {
 
+using upres::testing::expect_same_tensors;
 using upres::testing::run_upres;
 fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("train_cli", name); }
-std::string quoted(const fs::path& p) { return "\"" + p.string() + "\""; }
+using upres::testing::quoted;
 
 Image picture(int w, int h, int seed) {
   Image img(w, h, 3);
@@ -35,18 +37,6 @@ void make_folder(const fs::path& d) {
   fs::create_directories(d);
   upres::data::save_png(picture(40, 36, 0), (d / "a.png").string());
   upres::data::save_png(picture(33, 47, 1), (d / "b.png").string());
-}
-
-// Every tensor of two safetensors files, bit for bit.
-void expect_same_tensors(const fs::path& a, const fs::path& b) {
-  auto ta = upres::read_safetensors(a.string()).tensor_map();
-  auto tb = upres::read_safetensors(b.string()).tensor_map();
-  ASSERT_EQ(ta.size(), tb.size());
-  for (auto& [name, t] : ta) {
-    ASSERT_TRUE(tb.count(name)) << name;
-    std::vector<float> va = t.to_vector(), vb = tb.at(name).to_vector();
-    ASSERT_EQ(va, vb) << name << " differs between " << a << " and " << b;
-  }
 }
 
 const std::string kTiny = " --arch espcn -s 2 --hp features=8,features2=4 --batch 3 --patch 8 --threads 1 --seed 5";

@@ -21,15 +21,17 @@
 #include "models/lapsrn.h"
 #include "models/registry.h"
 #include "support/cli.h"
+#include "support/tensor_files.h"
 
 namespace fs = std::filesystem;
 using upres::data::Image;
 
 namespace {
 
+using upres::testing::expect_same_tensors;
 using upres::testing::run_upres;
 fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("train_gan", name); }
-std::string quoted(const fs::path& p) { return "\"" + p.string() + "\""; }
+using upres::testing::quoted;
 
 Image picture(int w, int h, int seed) {
   Image img(w, h, 3);
@@ -44,16 +46,6 @@ void make_folder(const fs::path& d) {
   fs::create_directories(d);
   upres::data::save_png(picture(40, 36, 0), (d / "a.png").string());
   upres::data::save_png(picture(37, 45, 1), (d / "b.png").string());
-}
-
-void expect_same_tensors(const fs::path& a, const fs::path& b) {
-  auto ta = upres::read_safetensors(a.string()).tensor_map();
-  auto tb = upres::read_safetensors(b.string()).tensor_map();
-  ASSERT_EQ(ta.size(), tb.size());
-  for (auto& [name, t] : ta) {
-    ASSERT_TRUE(tb.count(name)) << name;
-    ASSERT_EQ(t.to_vector(), tb.at(name).to_vector()) << name << " differs between " << a << " and " << b;
-  }
 }
 
 std::vector<std::string> split(const std::string& line) {

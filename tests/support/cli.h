@@ -40,6 +40,9 @@ inline CliRun run_upres(const std::string& args, const std::filesystem::path& di
   return r;
 }
 
+// A path in double quotes, for a command line run through the shell.
+inline std::string quoted(const std::filesystem::path& p) { return "\"" + p.string() + "\""; }
+
 inline std::filesystem::path scratch_dir(const std::string& suite, const std::string& name) {
   std::filesystem::path d = std::filesystem::temp_directory_path() / ("upres_test_" + suite + "_" + name);
   std::filesystem::remove_all(d);
