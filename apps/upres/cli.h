@@ -67,14 +67,8 @@ struct LoadedModel {
 // upres::Error naming the file and the problem.
 LoadedModel load_model(const std::string& path, const std::string& arch = "");
 
-// The shipped model for a scale: "espcn_x<scale>.safetensors", searched in
-//   $UPRES_MODEL_DIR, <executable dir>/models/zoo, <executable dir>/../share/upres/models,
-//   and the source tree's models/zoo (UPRES_ZOO_DIR, set by apps/CMakeLists.txt).
-// Returns the first that exists; throws UsageError listing the places looked at.
-std::string default_model_path(int64_t scale);
-
-// Models shipped as <name>_x<scale>.safetensors in the model folders (the same
-// places as default_model_path), in model_zoo.cpp.
+// Models shipped as <name>_x<scale>.safetensors in the model folders (searched as
+// inference/zoo.h describes), in model_zoo.cpp.
 struct ShippedModel {
   std::string name;  // "espcn"
   int64_t scale = 0;
