@@ -1,4 +1,5 @@
-// activation.cpp - CPU activations: plain loops split over threads.
+// activation.cpp - CPU activations: plain loops split over threads (tanh through
+// kernels/cpu/vmath.h, which vectorises; glibc's tanhf does not).
 #include "kernels/cpu/activation.h"
 
 #include <algorithm>
@@ -6,6 +7,7 @@
 #include <vector>
 
 #include "kernels/cpu/parallel.h"
+#include "kernels/cpu/vmath.h"
 
 namespace upres::cpu {
 
@@ -17,7 +19,11 @@ void relu_forward(const kern::Context& ctx, int64_t n, const float* x, float* y)
 
 void relu_backward(const kern::Context& ctx, int64_t n, const float* x, const float* dy, float* dx) {
   parallel_for(ctx, n, [&](int64_t lo, int64_t hi) {
-    for (int64_t i = lo; i < hi; ++i) dx[i] = x[i] > 0.0f ? dy[i] : 0.0f;
+    // dy is read unconditionally: a load under the condition is not vectorised.
+    for (int64_t i = lo; i < hi; ++i) {
+      const float g = dy[i];
+      dx[i] = x[i] > 0.0f ? g : 0.0f;
+    }
   });
 }
 
@@ -55,7 +61,10 @@ void prelu_backward(const kern::Context& ctx, const kern::PreluShape& s, const f
       for (int64_t i = lo; i < hi;) {
         const int64_t row = i / s.inner, end = std::min(hi, (row + 1) * s.inner);
         const float a = w[row % s.channels];
-        for (; i < end; ++i) dx[i] = x[i] > 0.0f ? dy[i] : a * dy[i];
+        for (; i < end; ++i) {
+          const float g = dy[i];
+          dx[i] = x[i] > 0.0f ? g : a * g;
+        }
       }
     });
   }
@@ -102,7 +111,8 @@ void sigmoid_backward(const kern::Context& ctx, int64_t n, const float* y, const
 
 void tanh_forward(const kern::Context& ctx, int64_t n, const float* x, float* y) {
   parallel_for(ctx, n, [&](int64_t lo, int64_t hi) {
-    for (int64_t i = lo; i < hi; ++i) y[i] = std::tanh(x[i]);
+#pragma omp simd
+    for (int64_t i = lo; i < hi; ++i) y[i] = tanh_f32(x[i]);
   });
 }
 
