@@ -35,6 +35,8 @@
 // leaves a broken file, and the previous checkpoint survives a crash.
 // `--resume X.ckpt.safetensors` continues exactly: batches are a pure function of
 // (seed, step), and the checkpoint carries everything else.
+// `--init MODEL` starts from another model's weights where names and shapes fit
+// (fine-tuning an x3 model into x2 or x4: only the upsampling layer starts fresh).
 // Ctrl-C saves the checkpoint and exits (status 130); a NaN or infinite loss stops
 // at once with status 1 and leaves the last good checkpoint in place.
 #include <algorithm>
@@ -98,6 +100,9 @@ const std::vector<OptionSpec> kSpecs = {
     {"device", "", true, "where training runs: cpu (default), cuda (needs a GPU) or simt (slow)"},
     {"output", "o", true, "model file to write (X.safetensors)"},
     {"resume", "", true, "continue from a training checkpoint (X.ckpt.safetensors)"},
+    {"init", "", true,
+     "start from a model file's weights (fine-tuning): tensors of the same name and shape are copied, the "
+     "rest keep their fresh initialisation (e.g. an x3 model's feature layers for an x2 network)"},
     {"list", "", false, "list the architectures and exit"},
     {"help", "h", false, "show this help"},
 };
@@ -150,6 +155,24 @@ std::string canonical(const losses::LossSpec& spec) {
     s += (s.empty() ? "" : " + ") + (t.weight == 1.0 ? std::string() : std::string(w)) + t.label();
   }
   return s;
+}
+
+// --init: copy into `net` every tensor of `path` whose name and shape fit - the
+// way FSRCNN's authors made their x2 and x4 models from the x3 one, changing only
+// the last layer. Fitting nothing at all is an error (a different architecture).
+void init_from(const std::string& path, models::SRNetwork& net) {
+  const ModuleLoadResult r = load_module(path, net, /*strict=*/false);
+  const size_t total = net.state_dict().size(), fresh = r.report.missing.size() + r.report.mismatched.size();
+  if (fresh == total)
+    throw UsageError("--init " + path + ": none of its tensors fits " + net.arch() + " (" + std::to_string(total) +
+                     " tensors: a different architecture or width?)");
+  std::cout << "initialised " << total - fresh << " of " << total << " tensors from " << path;
+  if (fresh > 0) {
+    std::cout << "; freshly initialised:";
+    for (const auto& k : r.report.missing) std::cout << " " << k;
+    for (const auto& k : r.report.mismatched) std::cout << " " << k.substr(0, k.find(':'));
+  }
+  std::cout << "\n";
 }
 
 void list_architectures() {
@@ -236,6 +259,9 @@ int cmd_train(int argc, char** argv) {
   } catch (const Error& e) {
     throw UsageError(e.what());
   }
+  if (a.has("init") && a.has("resume"))
+    throw UsageError("--init and --resume: choose one (a checkpoint carries its own weights)");
+  if (a.has("init")) init_from(a.get("init"), *net);
   const int64_t C = net->channels();
   for (const auto& t : loss_spec.terms)
     if (!t.network.empty() && C != 3)
@@ -320,6 +346,7 @@ int cmd_train(int argc, char** argv) {
     meta["train_steps"] = std::to_string(step);
     meta["degradation"] = pipeline;
     meta["loss"] = loss_name;
+    if (a.has("init")) meta["init"] = std::filesystem::path(a.get("init")).filename().string();
     meta["colour"] = C == 1 ? "Y (BT.601, studio swing, /255)" : "RGB";
     if (st.best_psnr > 0) meta["val_psnr_y"] = std::to_string(st.best_psnr);
     save_module(path, m, meta);

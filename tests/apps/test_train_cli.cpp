@@ -69,6 +69,50 @@ TEST(TrainCli, StopAndResumeEndsBitIdenticalToOneRun) {
   fs::remove_all(d);
 }
 
+// --init copies the tensors that fit (here: all but espcn's last layer, whose
+// width is scale^2) and leaves the rest fresh; with lr 0 and no averaging the copied ones stay
+// exactly the x3 model's.
+TEST(TrainCli, InitCopiesTheTensorsThatFitFromAnotherScale) {
+  fs::path d = scratch("init");
+  make_folder(d / "hr");
+  auto r1 = run_upres("train --train " + quoted(d / "hr") + kTiny + " -s 3 --steps 3 -o " + quoted(d / "x3.safetensors"), d);
+  ASSERT_EQ(r1.code, 0) << r1.err;
+  auto r2 = run_upres("train --train " + quoted(d / "hr") + kTiny + " --lr 0 --ema 0 --steps 2 --init " +
+                          quoted(d / "x3.safetensors") + " -o " + quoted(d / "x2.safetensors"),
+                      d);
+  ASSERT_EQ(r2.code, 0) << r2.err;
+  EXPECT_NE(r2.out.find("initialised 4 of 6 tensors"), std::string::npos) << r2.out;
+  auto x3 = upres::read_safetensors((d / "x3.safetensors").string());
+  auto x2 = upres::read_safetensors((d / "x2.safetensors").string());
+  EXPECT_EQ(x2.metadata.at("init"), "x3.safetensors");
+  EXPECT_EQ(x2.metadata.at("scale"), "2");
+  int same = 0, differ = 0;
+  for (const auto& [name, t] : x2.tensors) {
+    const upres::Tensor& u = x3.at(name);
+    if (u.shape() != t.shape()) {
+      ++differ;
+      continue;
+    }
+    ASSERT_EQ(u.numel(), t.numel());
+    for (int64_t i = 0; i < t.numel(); ++i) ASSERT_EQ(u.data()[i], t.data()[i]) << name << " element " << i;
+    ++same;
+  }
+  EXPECT_EQ(same, 4);
+  EXPECT_EQ(differ, 2);
+  // A model of another architecture fits nothing: a usage error naming the file.
+  auto r3 = run_upres("train --train " + quoted(d / "hr") + " --arch srcnn -s 2 --batch 2 --patch 8 --steps 1 --init " +
+                          quoted(d / "x3.safetensors") + " -o " + quoted(d / "bad.safetensors"),
+                      d);
+  EXPECT_EQ(r3.code, 2) << r3.err;
+  EXPECT_NE(r3.err.find("x3.safetensors"), std::string::npos) << r3.err;
+  EXPECT_FALSE(fs::exists(d / "bad.safetensors"));
+  auto r4 = run_upres("train --train " + quoted(d / "hr") + kTiny + " --steps 1 --init " + quoted(d / "x3.safetensors") +
+                          " --resume " + quoted(d / "x3.ckpt.safetensors") + " -o " + quoted(d / "x2.safetensors"),
+                      d);
+  EXPECT_EQ(r4.code, 2) << r4.err;
+  fs::remove_all(d);
+}
+
 TEST(TrainCli, ValidationWritesBestModelAndCsvLog) {
   fs::path d = scratch("val");
   make_folder(d / "hr");
