@@ -17,6 +17,7 @@
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/im2col.h"
 #include "kernels/cpu/parallel.h"
+#include "kernels/cpu/winograd.h"
 
 namespace upres::cpu {
 
@@ -37,40 +38,19 @@ int64_t band_rows(const kern::ConvShape& s) {
   return std::clamp<int64_t>(kColumnBudget / per_row, 1, std::max<int64_t>(s.Hout, 1));
 }
 
-// Runs task(t, inner_ctx, scratch) for t in [0, tasks). Parallel over tasks when
-// there are enough of them (each thread gets its own scratch of `scratch_floats`),
-// else sequential with the caller's ctx so the task's inner loops are threaded.
-template <typename Task>
-void run_tasks(const kern::Context& ctx, int64_t tasks, int64_t scratch_floats, Task&& task) {
-  const int threads = num_threads(ctx);
-  if (threads <= 1 || tasks < threads) {
-    std::vector<float> scratch(static_cast<size_t>(scratch_floats));
-    for (int64_t t = 0; t < tasks; ++t) task(t, ctx, scratch.data());
-    return;
-  }
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads)
-#endif
-  {
-    kern::Context inner = ctx;
-    inner.threads = 1;
-    std::vector<float> scratch(static_cast<size_t>(scratch_floats));
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-    for (int64_t t = 0; t < tasks; ++t) task(t, inner, scratch.data());
-  }
-}
-
 }  // namespace
 
 // Measured on one AVX-512 core (single thread, CPU time), GFLOP/s direct vs GEMM:
 // 1->64 5x5 on 128x128: 12 vs 49; 3->64 3x3: 12 vs 53; 1->32 3x3: 11 vs 30;
 // 64->1 3x3: 9 vs 11. The GEMM path wins even for the shortest patches, so the
 // forward always takes it; the direct kernel stays as the readable alternative.
+//
+// Stride-1 3x3 and 5x5 layers with 16+ channels on both sides go to Winograd's
+// algorithm (winograd.h: 4x and 2.8x fewer multiply-adds), the rest to im2col + GEMM.
 void conv2d_forward(const kern::Context& ctx, const kern::ConvShape& s, const float* x,
                     const float* w, const float* bias, float* y) {
-  conv2d_forward_gemm(ctx, s, x, w, bias, y);
+  if (winograd_applies(s)) conv2d_forward_winograd(ctx, s, x, w, bias, y);
+  else conv2d_forward_gemm(ctx, s, x, w, bias, y);
 }
 
 void conv2d_forward_gemm(const kern::Context& ctx, const kern::ConvShape& s, const float* x,
@@ -148,6 +128,10 @@ void conv2d_forward_direct(const kern::Context& ctx, const kern::ConvShape& s, c
 
 void conv2d_backward_data(const kern::Context& ctx, const kern::ConvShape& s, const float* dy,
                           const float* w, float* dx) {
+  if (winograd_applies(s)) {  // a stride-1 conv^T is a conv with the flipped filter
+    conv2d_backward_data_winograd(ctx, s, dy, w, dx);
+    return;
+  }
   const int64_t cig = s.cin_per_group(), cog = s.cout_per_group(), K = s.patch_size();
   const int64_t P = s.out_plane(), rows = band_rows(s);
   const bool pointwise = is_pointwise(s);

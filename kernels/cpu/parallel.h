@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <vector>
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -41,5 +42,31 @@ void parallel_for(const kern::Context& ctx, int64_t n, Body&& body, int64_t grai
     if (lo < hi) body(lo, hi);
   }
 }
+
+// Runs task(t, inner_ctx, scratch) for t in [0, tasks). Parallel over tasks when
+// there are enough of them (each thread gets its own scratch of `scratch_floats`),
+// else sequential with the caller's ctx so the task's inner loops are threaded.
+template <typename Task>
+void run_tasks(const kern::Context& ctx, int64_t tasks, int64_t scratch_floats, Task&& task) {
+  const int threads = num_threads(ctx);
+  if (threads <= 1 || tasks < threads) {
+    std::vector<float> scratch(static_cast<size_t>(scratch_floats));
+    for (int64_t t = 0; t < tasks; ++t) task(t, ctx, scratch.data());
+    return;
+  }
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+#endif
+  {
+    kern::Context inner = ctx;
+    inner.threads = 1;
+    std::vector<float> scratch(static_cast<size_t>(scratch_floats));
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+    for (int64_t t = 0; t < tasks; ++t) task(t, inner, scratch.data());
+  }
+}
+
 
 }  // namespace upres::cpu
