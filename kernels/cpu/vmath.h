@@ -15,13 +15,27 @@
 
 namespace upres::cpu {
 
+// The float whose bits are b (std::bit_cast of C++20; a memcpy would keep the
+// loop from vectorising).
+inline float bit_cast_float(int32_t b) {
+#if defined(__GNUC__) || defined(__clang__)
+  return __builtin_bit_cast(float, b);
+#else
+  float f;
+  std::memcpy(&f, &b, sizeof f);
+  return f;
+#endif
+}
+
 // e^x: x = n ln2 + r with |r| <= ln2 / 2; e^r = 1 + r + r^2 P(r), P of degree 5;
 // 2^n is built by writing n + 127 into the exponent bits. x is clamped to
 // [-87, 88], where 2^n stays a normal float (e^-87 = 1.6e-38, e^88 = 1.7e38).
 inline float exp_f32(float x) {
   x = x < -87.0f ? -87.0f : x;  // ternaries, not fmin/fmax: a NaN falls through
   x = x > 88.0f ? 88.0f : x;
-  const float n = std::floor(x * 1.44269504088896341f + 0.5f);  // round(x / ln2)
+  // n = round(x / ln2): adding and subtracting 1.5 * 2^23 rounds to an integer
+  // (floor would be a libm call that GCC does not vectorise without -ffast-math).
+  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
   // r = x - n ln2, with ln2 split into a part whose product with n is exact and a remainder.
   float r = x - n * 0.693359375f;
   r = r + n * 2.12194440e-4f;
@@ -33,9 +47,7 @@ inline float exp_f32(float x) {
   p = p * r + 5.0000001201e-1f;
   const float er = p * r * r + r + 1.0f;
   const int32_t bits = (static_cast<int32_t>(n) + 127) * (1 << 23);
-  float two_n;
-  std::memcpy(&two_n, &bits, sizeof two_n);
-  return er * two_n;
+  return er * bit_cast_float(bits);
 }
 
 // tanh x: below |x| = 0.625 an odd polynomial x + x^3 Q(x^2) (no cancellation near
