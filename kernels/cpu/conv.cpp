@@ -158,6 +158,10 @@ void conv2d_backward_data(const kern::Context& ctx, const kern::ConvShape& s, co
 
 void conv2d_backward_weight(const kern::Context& ctx, const kern::ConvShape& s, const float* x,
                             const float* dy, float* dw) {
+  if (winograd_applies(s)) {
+    conv2d_backward_weight_winograd(ctx, s, x, dy, dw);
+    return;
+  }
   const int64_t cig = s.cin_per_group(), cog = s.cout_per_group(), K = s.patch_size();
   const int64_t P = s.out_plane(), rows = band_rows(s);
   const int64_t bands = (s.Hout + rows - 1) / rows, tasks = s.N * s.groups * bands;

@@ -62,23 +62,85 @@ struct Transform<2, 5> {
 // a^2 (Cin + Cout) kTiles floats: 1.2 MB for 64 -> 64, about one L2.
 constexpr int kTiles = 64;
 
+// The tiling of one problem: TH x TW tiles of m x m outputs, and the input
+// zero-padded to (TH m + r - 1) x (TW m + r - 1) so every tile's a x a window
+// lies inside it.
+template <int M, int R>
+struct Tiling {
+  int64_t TH, TW, tiles, Hp, Wp, plane, blocks;
+  explicit Tiling(const kern::ConvShape& s)
+      : TH((s.Hout + M - 1) / M), TW((s.Wout + M - 1) / M), tiles(TH * TW), Hp(TH * M + R - 1),
+        Wp(TW * M + R - 1), plane(Hp * Wp), blocks((tiles + kTiles - 1) / kTiles) {}
+  // Where each tile of block [t0, t0 + nt) starts: in a padded plane, and in the output.
+  void offsets(int64_t t0, int nt, int64_t* in, int64_t* out_y, int64_t* out_x) const {
+    for (int l = 0; l < nt; ++l) {
+      const int64_t ty = (t0 + l) / TW, tx = (t0 + l) % TW;
+      in[l] = ty * M * Wp + tx * M;
+      out_y[l] = ty * M, out_x[l] = tx * M;
+    }
+  }
+};
+
+// x zero-padded: rows and columns [pad, pad + H/W) of each plane hold x.
+template <int M, int R>
+std::vector<float> pad_input(const kern::Context& ctx, const kern::ConvShape& s, const Tiling<M, R>& t,
+                             const float* x) {
+  std::vector<float> xp(static_cast<size_t>(s.N * s.Cin * t.plane), 0.0f);
+  parallel_for(ctx, s.N * s.Cin * s.H, [&](int64_t lo, int64_t hi) {
+    for (int64_t r = lo; r < hi; ++r) {
+      const int64_t nc = r / s.H, h = r % s.H;
+      std::memcpy(xp.data() + nc * t.plane + (h + s.pad_h) * t.Wp + s.pad_w, x + r * s.W, sizeof(float) * s.W);
+    }
+  }, 256);
+  return xp;
+}
+
+// 1. Input transform of one block: V[xi][ci][l] = (B^T d B)[xi] for the window
+// of tile l in channel ci, for the C padded planes at xn. Lanes are tiles.
+template <int M, int R>
+void input_transform(const float* xn, int64_t C, int64_t plane, int64_t Wp, const int64_t* off, int nt, float* V) {
+  using T = Transform<M, R>;
+  constexpr int A = T::A, AA = A * A;
+  alignas(64) float d[AA][kTiles], tmp[AA][kTiles];
+  for (int64_t ci = 0; ci < C; ++ci) {
+    const float* xc = xn + ci * plane;
+    for (int i = 0; i < A; ++i)
+      for (int j = 0; j < A; ++j) {
+        const float* src = xc + i * Wp + j;
+        float* dst = d[i * A + j];
+#pragma omp simd
+        for (int l = 0; l < nt; ++l) dst[l] = src[off[l]];
+      }
+    for (int i = 0; i < A; ++i)  // tmp = d B: tmp[i][b] = sum_j d[i][j] BT[b][j]
+      for (int b = 0; b < A; ++b) {
+#pragma omp simd
+        for (int l = 0; l < nt; ++l) {
+          float acc = 0.0f;
+          for (int j = 0; j < A; ++j) acc += T::BT[b][j] * d[i * A + j][l];
+          tmp[i * A + b][l] = acc;
+        }
+      }
+    for (int a = 0; a < A; ++a)  // V = B^T tmp: V[a][b] = sum_i BT[a][i] tmp[i][b]
+      for (int b = 0; b < A; ++b) {
+        float* v = V + ((a * A + b) * C + ci) * kTiles;
+#pragma omp simd
+        for (int l = 0; l < nt; ++l) {
+          float acc = 0.0f;
+          for (int i = 0; i < A; ++i) acc += T::BT[a][i] * tmp[i * A + b][l];
+          v[l] = acc;
+        }
+      }
+  }
+}
+
 template <int M, int R>
 void forward_impl(const kern::Context& ctx, const kern::ConvShape& s, const float* x, const float* w,
                   const float* bias, float* y) {
   using T = Transform<M, R>;
   constexpr int A = T::A, AA = A * A;
-  const int64_t Cin = s.Cin, Cout = s.Cout, H = s.H, W = s.W, Hout = s.Hout, Wout = s.Wout;
-  const int64_t TH = (Hout + M - 1) / M, TW = (Wout + M - 1) / M, tiles = TH * TW;
-
-  // 0. x zero-padded to cover every tile's window: rows and columns [pad, pad + H/W) hold x.
-  const int64_t Hp = TH * M + R - 1, Wp = TW * M + R - 1, plane = Hp * Wp;
-  std::vector<float> xp(static_cast<size_t>(s.N * Cin * plane), 0.0f);
-  parallel_for(ctx, s.N * Cin * H, [&](int64_t lo, int64_t hi) {
-    for (int64_t r = lo; r < hi; ++r) {
-      const int64_t nc = r / H, h = r % H;
-      std::memcpy(xp.data() + nc * plane + (h + s.pad_h) * Wp + s.pad_w, x + r * W, sizeof(float) * W);
-    }
-  }, 256);
+  const int64_t Cin = s.Cin, Cout = s.Cout, Hout = s.Hout, Wout = s.Wout;
+  const Tiling<M, R> tl(s);
+  const std::vector<float> xp = pad_input(ctx, s, tl, x);
 
   // U[xi][co][ci] = G g G^T of filter (co, ci), in double, rounded once.
   std::vector<float> U(static_cast<size_t>(AA * Cout * Cin));
@@ -101,47 +163,14 @@ void forward_impl(const kern::Context& ctx, const kern::ConvShape& s, const floa
     }
   }, 64);
 
-  const int64_t blocks = (tiles + kTiles - 1) / kTiles;
-  run_tasks(ctx, s.N * blocks, AA * (Cin + Cout) * kTiles, [&](int64_t task, const kern::Context& c, float* buf) {
-    const int64_t n = task / blocks, t0 = (task % blocks) * kTiles;
-    const int nt = static_cast<int>(std::min<int64_t>(kTiles, tiles - t0));
-    float* V = buf;                         // [AA][Cin][kTiles]
-    float* Mx = buf + AA * Cin * kTiles;    // [AA][Cout][kTiles]
-    alignas(64) float d[AA][kTiles], tmp[AA][kTiles];
-    int64_t off[kTiles];  // where each tile's window starts in a padded plane
-    for (int l = 0; l < nt; ++l) off[l] = ((t0 + l) / TW) * M * Wp + ((t0 + l) % TW) * M;
-
-    // 1. Input transform, channel by channel: V = B^T d B.
-    const float* xn = xp.data() + n * Cin * plane;
-    for (int64_t ci = 0; ci < Cin; ++ci) {
-      const float* xc = xn + ci * plane;
-      for (int i = 0; i < A; ++i)
-        for (int j = 0; j < A; ++j) {
-          const float* src = xc + i * Wp + j;
-          float* dst = d[i * A + j];
-#pragma omp simd
-          for (int l = 0; l < nt; ++l) dst[l] = src[off[l]];
-        }
-      for (int i = 0; i < A; ++i)  // tmp = d B: tmp[i][b] = sum_j d[i][j] BT[b][j]
-        for (int b = 0; b < A; ++b) {
-#pragma omp simd
-          for (int l = 0; l < nt; ++l) {
-            float acc = 0.0f;
-            for (int j = 0; j < A; ++j) acc += T::BT[b][j] * d[i * A + j][l];
-            tmp[i * A + b][l] = acc;
-          }
-        }
-      for (int a = 0; a < A; ++a)  // V = B^T tmp: V[a][b] = sum_i BT[a][i] tmp[i][b]
-        for (int b = 0; b < A; ++b) {
-          float* v = V + ((a * A + b) * Cin + ci) * kTiles;
-#pragma omp simd
-          for (int l = 0; l < nt; ++l) {
-            float acc = 0.0f;
-            for (int i = 0; i < A; ++i) acc += T::BT[a][i] * tmp[i * A + b][l];
-            v[l] = acc;
-          }
-        }
-    }
+  run_tasks(ctx, s.N * tl.blocks, AA * (Cin + Cout) * kTiles, [&](int64_t task, const kern::Context& c, float* buf) {
+    const int64_t n = task / tl.blocks, t0 = (task % tl.blocks) * kTiles;
+    const int nt = static_cast<int>(std::min<int64_t>(kTiles, tl.tiles - t0));
+    float* V = buf;                       // [AA][Cin][kTiles]
+    float* Mx = buf + AA * Cin * kTiles;  // [AA][Cout][kTiles]
+    int64_t off[kTiles], oy[kTiles], ox[kTiles];
+    tl.offsets(t0, nt, off, oy, ox);
+    input_transform<M, R>(xp.data() + n * Cin * tl.plane, Cin, tl.plane, tl.Wp, off, nt, V);
 
     // 2. The a^2 products over channels.
     for (int xi = 0; xi < AA; ++xi)
@@ -149,6 +178,7 @@ void forward_impl(const kern::Context& ctx, const kern::ConvShape& s, const floa
            0.0f, Mx + xi * Cout * kTiles, kTiles);
 
     // 3. Output transform, channel by channel: Y = A^T Mx A + bias.
+    alignas(64) float tmp[A * M][kTiles], out[M * M][kTiles];
     for (int64_t co = 0; co < Cout; ++co) {
       for (int a = 0; a < A; ++a)  // tmp[a][v] = sum_b Mx[a][b] AT[v][b]
         for (int v = 0; v < M; ++v) {
@@ -160,24 +190,121 @@ void forward_impl(const kern::Context& ctx, const kern::ConvShape& s, const floa
           }
         }
       const float b0 = bias ? bias[co] : 0.0f;
-      for (int u = 0; u < M; ++u)  // out[u][v] = sum_a AT[u][a] tmp[a][v], into d
+      for (int u = 0; u < M; ++u)  // out[u][v] = sum_a AT[u][a] tmp[a][v]
         for (int v = 0; v < M; ++v) {
 #pragma omp simd
           for (int l = 0; l < nt; ++l) {
             float acc = 0.0f;
             for (int a = 0; a < A; ++a) acc += T::AT[u][a] * tmp[a * M + v][l];
-            d[u * M + v][l] = acc + b0;
+            out[u * M + v][l] = acc + b0;
           }
         }
       float* yc = y + (n * Cout + co) * Hout * Wout;
       for (int l = 0; l < nt; ++l) {
-        const int64_t oy = ((t0 + l) / TW) * M, ox = ((t0 + l) % TW) * M;
-        const int64_t rows = std::min<int64_t>(M, Hout - oy), cols = std::min<int64_t>(M, Wout - ox);
+        const int64_t rows = std::min<int64_t>(M, Hout - oy[l]), cols = std::min<int64_t>(M, Wout - ox[l]);
         for (int64_t u = 0; u < rows; ++u)
-          for (int64_t v = 0; v < cols; ++v) yc[(oy + u) * Wout + ox + v] = d[u * M + v][l];
+          for (int64_t v = 0; v < cols; ++v) yc[(oy[l] + u) * Wout + ox[l] + v] = out[u * M + v][l];
       }
     }
   });
+}
+
+// dw through the same transforms: Y = A^T (U . V) A is linear in U, so
+//   dL/dU[xi] = sum over tiles of (A dY A^T)[xi] . V[xi]   (a^2 GEMMs over tiles)
+//   dL/dg     = G^T (dL/dU) G                             (per filter, in double)
+// Each thread sums its blocks into a private dU (static schedule: the result
+// depends on the thread count, not on timing), then the copies are added.
+template <int M, int R>
+void backward_weight_impl(const kern::Context& ctx, const kern::ConvShape& s, const float* x, const float* dy,
+                          float* dw) {
+  using T = Transform<M, R>;
+  constexpr int A = T::A, AA = A * A;
+  const int64_t Cin = s.Cin, Cout = s.Cout, Hout = s.Hout, Wout = s.Wout, usize = AA * Cout * Cin;
+  const Tiling<M, R> tl(s);
+  const std::vector<float> xp = pad_input(ctx, s, tl, x);
+  const int64_t tasks = s.N * tl.blocks;
+  const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(num_threads(ctx), tasks)));
+  std::vector<float> dU(static_cast<size_t>(threads * usize), 0.0f);
+
+  auto task = [&](int64_t t, const kern::Context& c, float* buf, float* acc) {
+    const int64_t n = t / tl.blocks, t0 = (t % tl.blocks) * kTiles;
+    const int nt = static_cast<int>(std::min<int64_t>(kTiles, tl.tiles - t0));
+    float* V = buf;                       // [AA][Cin][kTiles]
+    float* Gy = buf + AA * Cin * kTiles;  // [AA][Cout][kTiles]: A dY A^T
+    int64_t off[kTiles], oy[kTiles], ox[kTiles];
+    tl.offsets(t0, nt, off, oy, ox);
+    input_transform<M, R>(xp.data() + n * Cin * tl.plane, Cin, tl.plane, tl.Wp, off, nt, V);
+    alignas(64) float g[M * M][kTiles], tmp[A * M][kTiles];
+    for (int64_t co = 0; co < Cout; ++co) {
+      const float* dyc = dy + (n * Cout + co) * Hout * Wout;
+      for (int l = 0; l < nt; ++l)  // the m x m tile of dY, zero past the image's edge
+        for (int u = 0; u < M; ++u)
+          for (int v = 0; v < M; ++v)
+            g[u * M + v][l] = oy[l] + u < Hout && ox[l] + v < Wout ? dyc[(oy[l] + u) * Wout + ox[l] + v] : 0.0f;
+      for (int a = 0; a < A; ++a)  // tmp[a][v] = sum_u AT[u][a] g[u][v]
+        for (int v = 0; v < M; ++v) {
+#pragma omp simd
+          for (int l = 0; l < nt; ++l) {
+            float s_ = 0.0f;
+            for (int u = 0; u < M; ++u) s_ += T::AT[u][a] * g[u * M + v][l];
+            tmp[a * M + v][l] = s_;
+          }
+        }
+      for (int a = 0; a < A; ++a)  // Gy[a][b] = sum_v tmp[a][v] AT[v][b]
+        for (int b = 0; b < A; ++b) {
+          float* dst = Gy + ((a * A + b) * Cout + co) * kTiles;
+#pragma omp simd
+          for (int l = 0; l < nt; ++l) {
+            float s_ = 0.0f;
+            for (int v = 0; v < M; ++v) s_ += tmp[a * M + v][l] * T::AT[v][b];
+            dst[l] = s_;
+          }
+        }
+    }
+    for (int xi = 0; xi < AA; ++xi)  // dU[xi] (Cout x Cin) += Gy[xi] (Cout x nt) V[xi]^T (nt x Cin)
+      gemm(c, false, true, Cout, Cin, nt, 1.0f, Gy + xi * Cout * kTiles, kTiles, V + xi * Cin * kTiles, kTiles, 1.0f,
+           acc + xi * Cout * Cin, Cin);
+  };
+  const int64_t scratch = AA * (Cin + Cout) * kTiles;
+  if (threads == 1) {
+    std::vector<float> buf(static_cast<size_t>(scratch));
+    for (int64_t t = 0; t < tasks; ++t) task(t, ctx, buf.data(), dU.data());
+  } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+#endif
+    {
+      kern::Context inner = ctx;
+      inner.threads = 1;
+      int me = 0;
+#ifdef _OPENMP
+      me = omp_get_thread_num();
+#endif
+      std::vector<float> buf(static_cast<size_t>(scratch));
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+      for (int64_t t = 0; t < tasks; ++t) task(t, inner, buf.data(), dU.data() + me * usize);
+    }
+  }
+  // dw[co][ci] = G^T (sum of the copies of dU) G, in double.
+  parallel_for(ctx, Cout * Cin, [&](int64_t lo, int64_t hi) {
+    for (int64_t i = lo; i < hi; ++i) {
+      double u[AA];
+      for (int xi = 0; xi < AA; ++xi) {
+        double sum = 0;
+        for (int c = 0; c < threads; ++c) sum += dU[static_cast<size_t>(c * usize + xi * Cout * Cin + i)];
+        u[xi] = sum;
+      }
+      for (int j = 0; j < R; ++j)
+        for (int k = 0; k < R; ++k) {
+          double acc = 0;
+          for (int a = 0; a < A; ++a)
+            for (int b = 0; b < A; ++b) acc += T::G[a][j] * u[a * A + b] * T::G[b][k];
+          dw[i * R * R + j * R + k] = static_cast<float>(acc);
+        }
+    }
+  }, 64);
 }
 
 }  // namespace
@@ -197,6 +324,12 @@ void conv2d_forward_winograd(const kern::Context& ctx, const kern::ConvShape& s,
                              const float* w, const float* bias, float* y) {
   if (s.KH == 3) forward_impl<4, 3>(ctx, s, x, w, bias, y);
   else forward_impl<2, 5>(ctx, s, x, w, bias, y);
+}
+
+void conv2d_backward_weight_winograd(const kern::Context& ctx, const kern::ConvShape& s, const float* x,
+                                     const float* dy, float* dw) {
+  if (s.KH == 3) backward_weight_impl<4, 3>(ctx, s, x, dy, dw);
+  else backward_weight_impl<2, 5>(ctx, s, x, dy, dw);
 }
 
 void conv2d_backward_data_winograd(const kern::Context& ctx, const kern::ConvShape& s, const float* dy,

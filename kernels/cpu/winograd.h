@@ -47,4 +47,10 @@ void conv2d_forward_winograd(const kern::Context& ctx, const kern::ConvShape& s,
 void conv2d_backward_data_winograd(const kern::Context& ctx, const kern::ConvShape& s, const float* dy,
                                    const float* w, float* dx);
 
+// dw = the filter gradient, for a shape with winograd_supports(s) (overwritten):
+// the forward's transforms run backwards, dL/dU = sum of (A dY A^T) . V over
+// tiles, then dw = G^T (dL/dU) G.
+void conv2d_backward_weight_winograd(const kern::Context& ctx, const kern::ConvShape& s, const float* x,
+                                     const float* dy, float* dw);
+
 }  // namespace upres::cpu

@@ -1,5 +1,5 @@
 // test_winograd.cpp - the Winograd kernels (kernels/cpu/winograd.h) against the
-// reference loops: forward and backward-data, F(4x4, 3x3) and F(2x2, 5x5), over
+// reference loops: forward, backward-data and backward-weight, F(4x4, 3x3) and F(2x2, 5x5), over
 // odd shapes (7x9, 13 channels, partial tiles at both edges, every padding the
 // kernel takes), with one and two threads, and on a layer big enough that it is
 // split into several tile blocks. Also which shapes the dispatcher sends there.
@@ -100,6 +100,21 @@ TEST(Winograd, BackwardDataMatchesReference) {
     }
 }
 
+TEST(Winograd, BackwardWeightMatchesReference) {
+  std::mt19937 gen(6);
+  for (const ConvShape& s : table())
+    for (int threads : {1, 2, 3}) {
+      Context ctx;
+      ctx.threads = threads;
+      auto x = rand_vec(s.N * s.Cin * s.H * s.W, gen), dy = rand_vec(s.N * s.Cout * s.out_plane(), gen);
+      const int64_t nw = s.Cout * s.patch_size();
+      std::vector<float> ref(nw), got(nw, 7.f);
+      upres::cpu::conv2d_backward_weight_reference(ctx, s, x.data(), dy.data(), ref.data());
+      upres::cpu::conv2d_backward_weight_winograd(ctx, s, x.data(), dy.data(), got.data());
+      EXPECT_LT(rel_diff(got, ref), 2e-5) << name(s) << " threads " << threads;
+    }
+}
+
 // The dispatcher: Winograd for stride-1 3x3/5x5 with 16+ channels each side,
 // im2col + GEMM otherwise; either way the public entry points match the reference.
 TEST(Winograd, DispatchTakesItOnlyWhereItPays) {
@@ -130,4 +145,8 @@ TEST(Winograd, DispatchTakesItOnlyWhereItPays) {
   upres::cpu::conv2d_backward_data_reference(ctx, s, ref.data(), w.data(), dxr.data());
   upres::cpu::conv2d_backward_data(ctx, s, ref.data(), w.data(), dx.data());
   EXPECT_LT(rel_diff(dx, dxr), 2e-5);
+  std::vector<float> dwr(w.size()), dw(w.size());
+  upres::cpu::conv2d_backward_weight_reference(ctx, s, x.data(), ref.data(), dwr.data());
+  upres::cpu::conv2d_backward_weight(ctx, s, x.data(), ref.data(), dw.data());
+  EXPECT_LT(rel_diff(dw, dwr), 2e-5);
 }
