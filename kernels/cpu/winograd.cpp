@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 #include "kernels/cpu/gemm.h"
@@ -61,6 +62,50 @@ struct Transform<2, 5> {
 // Tiles per block: the N of the a^2 GEMMs. V and Mx of a block take
 // a^2 (Cin + Cout) kTiles floats: 1.2 MB for 64 -> 64, about one L2.
 constexpr int kTiles = 64;
+
+// The transforms with their coefficients known at compile time: zeros dropped,
+// +-1 turned into additions (B^T has 14 zeros and 10 entries +-1 among its 36).
+// static_for<N>(f) calls f(std::integral_constant<int, i>) for i = 0 .. N-1, so a
+// loop index can pick a row of coefficients; dot<Coef, N>(v, stride) is
+// sum_j Coef::at(j) * v[j * stride], unrolled.
+template <int N, int I = 0, typename F>
+inline void static_for(F&& f) {
+  if constexpr (I < N) {
+    f(std::integral_constant<int, I>{});
+    static_for<N, I + 1>(f);
+  }
+}
+
+template <typename Coef, int N, int J = 0>
+inline float dot(const float* v, int64_t stride) {
+  constexpr float c = Coef::at(J);
+  const float x = v[J * stride];
+  if constexpr (J + 1 < N) {
+    const float rest = dot<Coef, N, J + 1>(v, stride);
+    if constexpr (c == 0.0f) return rest;
+    else if constexpr (c == 1.0f) return x + rest;
+    else if constexpr (c == -1.0f) return rest - x;
+    else return c * x + rest;
+  } else {
+    if constexpr (c == 0.0f) return 0.0f;
+    else if constexpr (c == 1.0f) return x;
+    else if constexpr (c == -1.0f) return -x;
+    else return c * x;
+  }
+}
+
+template <typename T, int Row>
+struct BTRow {  // B^T[Row][j]
+  static constexpr float at(int j) { return T::BT[Row][j]; }
+};
+template <typename T, int Row>
+struct ATRow {  // A^T[Row][b]
+  static constexpr float at(int b) { return T::AT[Row][b]; }
+};
+template <typename T, int Col>
+struct ATCol {  // A^T[u][Col]
+  static constexpr float at(int u) { return T::AT[u][Col]; }
+};
 
 // The tiling of one problem: TH x TW tiles of m x m outputs, and the input
 // zero-padded to (TH m + r - 1) x (TW m + r - 1) so every tile's a x a window
@@ -112,24 +157,18 @@ void input_transform(const float* xn, int64_t C, int64_t plane, int64_t Wp, cons
         for (int l = 0; l < nt; ++l) dst[l] = src[off[l]];
       }
     for (int i = 0; i < A; ++i)  // tmp = d B: tmp[i][b] = sum_j d[i][j] BT[b][j]
-      for (int b = 0; b < A; ++b) {
+      static_for<A>([&](auto b) {
+        float* dst = tmp[i * A + b];
 #pragma omp simd
-        for (int l = 0; l < nt; ++l) {
-          float acc = 0.0f;
-          for (int j = 0; j < A; ++j) acc += T::BT[b][j] * d[i * A + j][l];
-          tmp[i * A + b][l] = acc;
-        }
-      }
-    for (int a = 0; a < A; ++a)  // V = B^T tmp: V[a][b] = sum_i BT[a][i] tmp[i][b]
+        for (int l = 0; l < nt; ++l) dst[l] = dot<BTRow<T, decltype(b)::value>, A>(&d[i * A][l], kTiles);
+      });
+    static_for<A>([&](auto a) {  // V = B^T tmp: V[a][b] = sum_i BT[a][i] tmp[i][b]
       for (int b = 0; b < A; ++b) {
         float* v = V + ((a * A + b) * C + ci) * kTiles;
 #pragma omp simd
-        for (int l = 0; l < nt; ++l) {
-          float acc = 0.0f;
-          for (int i = 0; i < A; ++i) acc += T::BT[a][i] * tmp[i * A + b][l];
-          v[l] = acc;
-        }
+        for (int l = 0; l < nt; ++l) v[l] = dot<BTRow<T, decltype(a)::value>, A>(&tmp[b][l], A * kTiles);
       }
+    });
   }
 }
 
@@ -180,25 +219,22 @@ void forward_impl(const kern::Context& ctx, const kern::ConvShape& s, const floa
     // 3. Output transform, channel by channel: Y = A^T Mx A + bias.
     alignas(64) float tmp[A * M][kTiles], out[M * M][kTiles];
     for (int64_t co = 0; co < Cout; ++co) {
-      for (int a = 0; a < A; ++a)  // tmp[a][v] = sum_b Mx[a][b] AT[v][b]
-        for (int v = 0; v < M; ++v) {
+      static_for<M>([&](auto v) {  // tmp[a][v] = sum_b Mx[a][b] AT[v][b]
+        for (int a = 0; a < A; ++a) {
+          const float* src = Mx + (a * A * Cout + co) * kTiles;
+          float* dst = tmp[a * M + v];
 #pragma omp simd
-          for (int l = 0; l < nt; ++l) {
-            float acc = 0.0f;
-            for (int b = 0; b < A; ++b) acc += T::AT[v][b] * Mx[((a * A + b) * Cout + co) * kTiles + l];
-            tmp[a * M + v][l] = acc;
-          }
+          for (int l = 0; l < nt; ++l) dst[l] = dot<ATRow<T, decltype(v)::value>, A>(src + l, Cout * kTiles);
         }
+      });
       const float b0 = bias ? bias[co] : 0.0f;
-      for (int u = 0; u < M; ++u)  // out[u][v] = sum_a AT[u][a] tmp[a][v]
+      static_for<M>([&](auto u) {  // out[u][v] = sum_a AT[u][a] tmp[a][v]
         for (int v = 0; v < M; ++v) {
+          float* dst = out[u * M + v];
 #pragma omp simd
-          for (int l = 0; l < nt; ++l) {
-            float acc = 0.0f;
-            for (int a = 0; a < A; ++a) acc += T::AT[u][a] * tmp[a * M + v][l];
-            out[u * M + v][l] = acc + b0;
-          }
+          for (int l = 0; l < nt; ++l) dst[l] = dot<ATRow<T, decltype(u)::value>, A>(&tmp[v][l], M * kTiles) + b0;
         }
+      });
       float* yc = y + (n * Cout + co) * Hout * Wout;
       for (int l = 0; l < nt; ++l) {
         const int64_t rows = std::min<int64_t>(M, Hout - oy[l]), cols = std::min<int64_t>(M, Wout - ox[l]);
@@ -241,25 +277,20 @@ void backward_weight_impl(const kern::Context& ctx, const kern::ConvShape& s, co
         for (int u = 0; u < M; ++u)
           for (int v = 0; v < M; ++v)
             g[u * M + v][l] = oy[l] + u < Hout && ox[l] + v < Wout ? dyc[(oy[l] + u) * Wout + ox[l] + v] : 0.0f;
-      for (int a = 0; a < A; ++a)  // tmp[a][v] = sum_u AT[u][a] g[u][v]
+      static_for<A>([&](auto a) {  // tmp[a][v] = sum_u AT[u][a] g[u][v]
         for (int v = 0; v < M; ++v) {
+          float* dst = tmp[a * M + v];
 #pragma omp simd
-          for (int l = 0; l < nt; ++l) {
-            float s_ = 0.0f;
-            for (int u = 0; u < M; ++u) s_ += T::AT[u][a] * g[u * M + v][l];
-            tmp[a * M + v][l] = s_;
-          }
+          for (int l = 0; l < nt; ++l) dst[l] = dot<ATCol<T, decltype(a)::value>, M>(&g[v][l], M * kTiles);
         }
-      for (int a = 0; a < A; ++a)  // Gy[a][b] = sum_v tmp[a][v] AT[v][b]
-        for (int b = 0; b < A; ++b) {
+      });
+      static_for<A>([&](auto b) {  // Gy[a][b] = sum_v tmp[a][v] AT[v][b]
+        for (int a = 0; a < A; ++a) {
           float* dst = Gy + ((a * A + b) * Cout + co) * kTiles;
 #pragma omp simd
-          for (int l = 0; l < nt; ++l) {
-            float s_ = 0.0f;
-            for (int v = 0; v < M; ++v) s_ += tmp[a * M + v][l] * T::AT[v][b];
-            dst[l] = s_;
-          }
+          for (int l = 0; l < nt; ++l) dst[l] = dot<ATCol<T, decltype(b)::value>, M>(&tmp[a * M][l], kTiles);
         }
+      });
     }
     for (int xi = 0; xi < AA; ++xi)  // dU[xi] (Cout x Cin) += Gy[xi] (Cout x nt) V[xi]^T (nt x Cin)
       gemm(c, false, true, Cout, Cin, nt, 1.0f, Gy + xi * Cout * kTiles, kTiles, V + xi * Cin * kTiles, kTiles, 1.0f,
