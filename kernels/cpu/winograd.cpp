@@ -2,7 +2,7 @@
 //
 // Data flow of one forward, for a block of kTiles output tiles of one image:
 //   1. input transform   V[xi][ci][t] = (B^T d B)[xi] of tile t's a x a window of
-//                        channel ci (from a zero-padded copy of x, so no bounds checks)
+//                        channel ci (from a zero-padded copy of the block's input window)
 //   2. a^2 GEMMs         Mx[xi] (Cout x tiles) = U[xi] (Cout x Cin) * V[xi] (Cin x tiles)
 //   3. output transform  y tile = A^T Mx A + bias, cut at the image's edge
 // U[xi] = (G g G^T)[xi] is computed once per call, in double.
@@ -107,41 +107,62 @@ struct ATCol {  // A^T[u][Col]
   static constexpr float at(int u) { return T::AT[u][Col]; }
 };
 
-// The tiling of one problem: TH x TW tiles of m x m outputs, and the input
-// zero-padded to (TH m + r - 1) x (TW m + r - 1) so every tile's a x a window
-// lies inside it.
+// The tiling of one problem: TH x TW tiles of m x m outputs, grouped in blocks of
+// at most kTiles tiles - part of one tile row on wide images, else whole tile rows.
+// Each task copies its block's input window, zero-padded where it leaves the
+// image, into a small buffer (Hb x Wb per channel, ~1.5k floats): no padded copy
+// of the whole input, whose size and page faults cost more than the copy itself.
 template <int M, int R>
 struct Tiling {
-  int64_t TH, TW, tiles, Hp, Wp, plane, blocks;
-  explicit Tiling(const kern::ConvShape& s)
-      : TH((s.Hout + M - 1) / M), TW((s.Wout + M - 1) / M), tiles(TH * TW), Hp(TH * M + R - 1),
-        Wp(TW * M + R - 1), plane(Hp * Wp), blocks((tiles + kTiles - 1) / kTiles) {}
-  // Where each tile of block [t0, t0 + nt) starts: in a padded plane, and in the output.
-  void offsets(int64_t t0, int nt, int64_t* in, int64_t* out_y, int64_t* out_x) const {
-    for (int l = 0; l < nt; ++l) {
-      const int64_t ty = (t0 + l) / TW, tx = (t0 + l) % TW;
-      in[l] = ty * M * Wp + tx * M;
-      out_y[l] = ty * M, out_x[l] = tx * M;
+  static constexpr int A = M + R - 1;
+  int64_t TH, TW, rows, cols, across, blocks, Hb, Wb;
+  explicit Tiling(const kern::ConvShape& s) : TH((s.Hout + M - 1) / M), TW((s.Wout + M - 1) / M) {
+    cols = std::min<int64_t>(TW, kTiles);
+    rows = std::clamp<int64_t>(kTiles / cols, 1, TH);
+    across = (TW + cols - 1) / cols;
+    blocks = (TH + rows - 1) / rows * across;
+    Hb = (rows - 1) * M + A, Wb = (cols - 1) * M + A;
+  }
+  struct Block {
+    int64_t ty0, tx0;  // first tile
+    int nr, nc;        // tiles down and across; lane l is tile (ty0 + l / nc, tx0 + l % nc)
+    int tiles() const { return nr * nc; }
+  };
+  Block block(int64_t b) const {
+    const int64_t ty0 = b / across * rows, tx0 = b % across * cols;
+    return {ty0, tx0, static_cast<int>(std::min(rows, TH - ty0)), static_cast<int>(std::min(cols, TW - tx0))};
+  }
+  // Where each tile's window starts in the block's buffer, and its output's top-left.
+  void offsets(const Block& b, int64_t* in, int64_t* out_y, int64_t* out_x) const {
+    for (int l = 0; l < b.tiles(); ++l) {
+      const int r = l / b.nc, c = l % b.nc;
+      in[l] = r * M * Wb + c * M;
+      out_y[l] = (b.ty0 + r) * M, out_x[l] = (b.tx0 + c) * M;
     }
+  }
+  // The block's input window of C channels of one image (xn: C x H x W) into
+  // buf (C x Hb x Wb), zero where it lies outside the image.
+  void load(const kern::ConvShape& s, const Block& b, const float* xn, int64_t C, float* buf) const {
+    const int64_t y0 = b.ty0 * M - s.pad_h, x0 = b.tx0 * M - s.pad_w;
+    const int64_t lo = std::clamp<int64_t>(-x0, 0, Wb), hi = std::clamp<int64_t>(s.W - x0, lo, Wb);
+    for (int64_t ci = 0; ci < C; ++ci)
+      for (int64_t r = 0; r < Hb; ++r) {
+        float* dst = buf + (ci * Hb + r) * Wb;
+        const int64_t y = y0 + r;
+        if (y < 0 || y >= s.H) {
+          std::fill(dst, dst + Wb, 0.0f);
+          continue;
+        }
+        std::fill(dst, dst + lo, 0.0f);
+        if (hi > lo) std::memcpy(dst + lo, xn + (ci * s.H + y) * s.W + x0 + lo, sizeof(float) * (hi - lo));
+        std::fill(dst + hi, dst + Wb, 0.0f);
+      }
   }
 };
 
-// x zero-padded: rows and columns [pad, pad + H/W) of each plane hold x.
-template <int M, int R>
-std::vector<float> pad_input(const kern::Context& ctx, const kern::ConvShape& s, const Tiling<M, R>& t,
-                             const float* x) {
-  std::vector<float> xp(static_cast<size_t>(s.N * s.Cin * t.plane), 0.0f);
-  parallel_for(ctx, s.N * s.Cin * s.H, [&](int64_t lo, int64_t hi) {
-    for (int64_t r = lo; r < hi; ++r) {
-      const int64_t nc = r / s.H, h = r % s.H;
-      std::memcpy(xp.data() + nc * t.plane + (h + s.pad_h) * t.Wp + s.pad_w, x + r * s.W, sizeof(float) * s.W);
-    }
-  }, 256);
-  return xp;
-}
-
 // 1. Input transform of one block: V[xi][ci][l] = (B^T d B)[xi] for the window
-// of tile l in channel ci, for the C padded planes at xn. Lanes are tiles.
+// of tile l in channel ci, for the C padded planes at xn (the block's window,
+// off[l] = where tile l's window starts in a plane). Lanes are tiles.
 template <int M, int R>
 void input_transform(const float* xn, int64_t C, int64_t plane, int64_t Wp, const int64_t* off, int nt, float* V) {
   using T = Transform<M, R>;
@@ -179,7 +200,6 @@ void forward_impl(const kern::Context& ctx, const kern::ConvShape& s, const floa
   constexpr int A = T::A, AA = A * A;
   const int64_t Cin = s.Cin, Cout = s.Cout, Hout = s.Hout, Wout = s.Wout;
   const Tiling<M, R> tl(s);
-  const std::vector<float> xp = pad_input(ctx, s, tl, x);
 
   // U[xi][co][ci] = G g G^T of filter (co, ci), in double, rounded once.
   std::vector<float> U(static_cast<size_t>(AA * Cout * Cin));
@@ -202,14 +222,19 @@ void forward_impl(const kern::Context& ctx, const kern::ConvShape& s, const floa
     }
   }, 64);
 
-  run_tasks(ctx, s.N * tl.blocks, AA * (Cin + Cout) * kTiles, [&](int64_t task, const kern::Context& c, float* buf) {
-    const int64_t n = task / tl.blocks, t0 = (task % tl.blocks) * kTiles;
-    const int nt = static_cast<int>(std::min<int64_t>(kTiles, tl.tiles - t0));
+  const int64_t window = Cin * tl.Hb * tl.Wb;
+  run_tasks(ctx, s.N * tl.blocks, AA * (Cin + Cout) * kTiles + window, [&](int64_t task, const kern::Context& c,
+                                                                          float* buf) {
+    const int64_t n = task / tl.blocks;
+    const typename Tiling<M, R>::Block blk = tl.block(task % tl.blocks);
+    const int nt = blk.tiles();
     float* V = buf;                       // [AA][Cin][kTiles]
     float* Mx = buf + AA * Cin * kTiles;  // [AA][Cout][kTiles]
+    float* win = Mx + AA * Cout * kTiles; // [Cin][Hb][Wb]
     int64_t off[kTiles], oy[kTiles], ox[kTiles];
-    tl.offsets(t0, nt, off, oy, ox);
-    input_transform<M, R>(xp.data() + n * Cin * tl.plane, Cin, tl.plane, tl.Wp, off, nt, V);
+    tl.offsets(blk, off, oy, ox);
+    tl.load(s, blk, x + n * Cin * s.H * s.W, Cin, win);
+    input_transform<M, R>(win, Cin, tl.Hb * tl.Wb, tl.Wb, off, nt, V);
 
     // 2. The a^2 products over channels.
     for (int xi = 0; xi < AA; ++xi)
@@ -257,19 +282,21 @@ void backward_weight_impl(const kern::Context& ctx, const kern::ConvShape& s, co
   constexpr int A = T::A, AA = A * A;
   const int64_t Cin = s.Cin, Cout = s.Cout, Hout = s.Hout, Wout = s.Wout, usize = AA * Cout * Cin;
   const Tiling<M, R> tl(s);
-  const std::vector<float> xp = pad_input(ctx, s, tl, x);
-  const int64_t tasks = s.N * tl.blocks;
+  const int64_t tasks = s.N * tl.blocks, window = Cin * tl.Hb * tl.Wb;
   const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(num_threads(ctx), tasks)));
   std::vector<float> dU(static_cast<size_t>(threads * usize), 0.0f);
 
   auto task = [&](int64_t t, const kern::Context& c, float* buf, float* acc) {
-    const int64_t n = t / tl.blocks, t0 = (t % tl.blocks) * kTiles;
-    const int nt = static_cast<int>(std::min<int64_t>(kTiles, tl.tiles - t0));
+    const int64_t n = t / tl.blocks;
+    const typename Tiling<M, R>::Block blk = tl.block(t % tl.blocks);
+    const int nt = blk.tiles();
     float* V = buf;                       // [AA][Cin][kTiles]
     float* Gy = buf + AA * Cin * kTiles;  // [AA][Cout][kTiles]: A dY A^T
+    float* win = Gy + AA * Cout * kTiles; // [Cin][Hb][Wb]
     int64_t off[kTiles], oy[kTiles], ox[kTiles];
-    tl.offsets(t0, nt, off, oy, ox);
-    input_transform<M, R>(xp.data() + n * Cin * tl.plane, Cin, tl.plane, tl.Wp, off, nt, V);
+    tl.offsets(blk, off, oy, ox);
+    tl.load(s, blk, x + n * Cin * s.H * s.W, Cin, win);
+    input_transform<M, R>(win, Cin, tl.Hb * tl.Wb, tl.Wb, off, nt, V);
     alignas(64) float g[M * M][kTiles], tmp[A * M][kTiles];
     for (int64_t co = 0; co < Cout; ++co) {
       const float* dyc = dy + (n * Cout + co) * Hout * Wout;
@@ -296,7 +323,7 @@ void backward_weight_impl(const kern::Context& ctx, const kern::ConvShape& s, co
       gemm(c, false, true, Cout, Cin, nt, 1.0f, Gy + xi * Cout * kTiles, kTiles, V + xi * Cin * kTiles, kTiles, 1.0f,
            acc + xi * Cout * Cin, Cin);
   };
-  const int64_t scratch = AA * (Cin + Cout) * kTiles;
+  const int64_t scratch = AA * (Cin + Cout) * kTiles + window;
   if (threads == 1) {
     std::vector<float> buf(static_cast<size_t>(scratch));
     for (int64_t t = 0; t < tasks; ++t) task(t, ctx, buf.data(), dU.data());
