@@ -21,10 +21,12 @@ void for_each_pair(const kern::ShuffleShape& s, int64_t lo, int64_t hi, Copy&& c
     const int64_t y = row % H, nc = row / H;  // nc = batch * c + channel
     const int64_t h = y / r, i = y % r;
     const int64_t high_row = row * W;
-    for (int64_t x = 0; x < W; ++x) {
-      const int64_t w = x / r, j = x % r;
-      const int64_t low_c = nc * r * r + i * r + j;  // channel in the low tensor
-      copy(high_row + x, (low_c * s.h + h) * s.w + w);
+    // Output column x = w * r + j comes from low channel nc r^2 + i r + j, column w:
+    // one pass per j, contiguous on the low side, stride r on the high side (no
+    // division per element; that made this loop ~4 GB/s).
+    for (int64_t j = 0; j < r; ++j) {
+      const int64_t low_row = ((nc * r * r + i * r + j) * s.h + h) * s.w;
+      for (int64_t w = 0; w < s.w; ++w) copy(high_row + w * r + j, low_row + w);
     }
   }
 }
