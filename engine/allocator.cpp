@@ -7,6 +7,7 @@
 #include <new>
 
 #include "engine/backends.h"
+#include "engine/caching_allocator.h"
 #include "engine/error.h"
 
 namespace upres {
@@ -29,31 +30,12 @@ Device parse_device(const std::string& name) {
 
 namespace {
 
-class CpuAllocator final : public Allocator {
- public:
-  void* allocate(std::size_t bytes) override {
-    if (bytes == 0) bytes = 1;
-    std::size_t rounded = (bytes + 63) / 64 * 64;
-    void* p = std::aligned_alloc(64, rounded);
-    if (!p) UPRES_FAIL("cpu allocator: out of memory allocating ", bytes, " bytes");
-    std::size_t now = in_use_.fetch_add(rounded) + rounded;
-    std::size_t peak = peak_.load();
-    while (now > peak && !peak_.compare_exchange_weak(peak, now)) {}
-    return p;
-  }
-  void deallocate(void* ptr, std::size_t bytes) override {
-    if (!ptr) return;
-    if (bytes == 0) bytes = 1;
-    in_use_.fetch_sub((bytes + 63) / 64 * 64);
-    std::free(ptr);
-  }
-  std::size_t bytes_in_use() const override { return in_use_.load(); }
-  std::size_t peak_bytes() const override { return peak_.load(); }
-  void reset_peak() override { peak_.store(in_use_.load()); }
-
- private:
-  std::atomic<std::size_t> in_use_{0}, peak_{0};
-};
+// The cpu device: 64-byte aligned blocks (a cache line, room for AVX-512 loads)
+// through a CachingAllocator that keeps up to kCpuCache bytes of freed blocks for
+// reuse (engine/caching_allocator.h says why). Beyond that, blocks go back to malloc.
+constexpr std::size_t kCpuCache = std::size_t(1) << 30;
+void* cpu_allocate(std::size_t bytes) { return std::aligned_alloc(64, bytes); }  // bytes: a size class
+void cpu_release(void* p) { std::free(p); }
 
 struct Registry {
   Allocator* alloc[3] = {nullptr, nullptr, nullptr};
@@ -61,10 +43,11 @@ struct Registry {
 };
 
 Registry& registry() {
-  static CpuAllocator cpu;
+  // Never destroyed: tensors in other statics may be freed after it would be.
+  static CachingAllocator* cpu = new CachingAllocator({"cpu", cpu_allocate, cpu_release}, kCpuCache);
   static Registry r = [] {
     Registry x;
-    x.alloc[0] = &cpu;
+    x.alloc[0] = cpu;
     return x;
   }();
   return r;

@@ -2,9 +2,11 @@
 //
 // Storage asks the allocator of its device for bytes and gives them back when
 // the last tensor sharing it dies. The cpu allocator hands out 64-byte aligned
-// blocks (one cache line, room for AVX-512 loads). The cuda allocator (CUDA
-// backend) caches freed blocks by size, as PyTorch's does, so that a training
-// step does not pay cudaMalloc/cudaFree for every temporary.
+// blocks (one cache line, room for AVX-512 loads). Both the cpu and the cuda
+// allocator (CUDA backend) cache freed blocks by size (engine/caching_allocator.h),
+// as PyTorch's CUDA allocator does, so that a training step or a stack of layers
+// does not pay for fresh memory for every temporary; the cpu cache holds at most
+// 1 GiB, and release_cached() empties it.
 #pragma once
 
 #include <cstddef>
@@ -22,7 +24,7 @@ class Allocator {
   virtual std::size_t bytes_in_use() const = 0;
   virtual std::size_t peak_bytes() const = 0;
   virtual void reset_peak() = 0;
-  // Gives memory kept for reuse back to the system (the cuda caching allocator); returns the
+  // Gives memory kept for reuse back to the system (the caching allocators); returns the
   // bytes released. Allocators that cache nothing release nothing.
   virtual std::size_t release_cached() { return 0; }
 };

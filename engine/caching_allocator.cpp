@@ -51,6 +51,10 @@ void CachingAllocator::deallocate(void* ptr, std::size_t /*bytes: the class is k
   const std::size_t cls = it->second;
   live_.erase(it);
   in_use_ -= cls;
+  if (cached_ + cls > max_cached_) {  // the cache is full: give this one back
+    backing_.release(ptr);
+    return;
+  }
   free_[cls].push_back(ptr);
   cached_ += cls;
 }

@@ -5,10 +5,6 @@
 #include <exception>
 #include <iostream>
 
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
-
 #include "apps/upres/cli.h"
 #include "engine/error.h"
 
@@ -35,24 +31,9 @@ const char* kUsage =
     "  upres COMMAND --help   options of one command\n"
     "  upres --version        the version\n";
 
-// glibc serves blocks above 32 MiB with mmap and unmaps them on free, so every
-// large tensor (a 64-channel 512x512 activation is 64 MiB) comes back as fresh
-// pages, each zeroed by the kernel on its first touch. Measured with `upres bench
-// --arch vdsr -s 2 --size 256 --threads 2`: 3.58 s per image, a quarter of it in
-// page faults; with freed memory kept in the heap, 1.57 s (peak RSS 274 -> 594 MiB,
-// PyTorch's process: 752 MiB). The tool keeps it; the library leaves malloc alone
-// (an embedder can set MALLOC_MMAP_THRESHOLD_ and MALLOC_TRIM_THRESHOLD_).
-void keep_freed_memory() {
-#ifdef __GLIBC__
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);  // blocks up to 1 GiB from the heap
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);  // and the heap's free top kept up to 1 GiB
-#endif
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  keep_freed_memory();
   using namespace upres::cli;
   // Past a file-size limit (ulimit -f) the kernel sends SIGXFSZ, which kills the process
   // silently; ignored, the write fails with EFBIG and the error is reported like any other.

@@ -108,3 +108,28 @@ TEST(CachingAllocator, OutOfMemoryReleasesTheCacheAndRetries) {
 }
 
 }  // namespace
+
+// With a cap, freed blocks that would take the cache past it go straight back.
+TEST(CachingAllocator, CapSendsFreedBlocksBeyondItBack) {
+  Budget budget(std::size_t(1) << 30);
+  CachingAllocator a({"test", budget_alloc, budget_release}, 5u << 20);
+  void* p = a.allocate(4u << 20);
+  void* q = a.allocate(4u << 20);
+  a.deallocate(p, 4u << 20);
+  EXPECT_EQ(a.cached_bytes(), 4u << 20);
+  a.deallocate(q, 4u << 20);  // 8 MiB would pass the 5 MiB cap
+  EXPECT_EQ(a.cached_bytes(), 4u << 20);
+  EXPECT_EQ(budget.live.size(), 1u);  // q went back to the backing, p is cached
+  EXPECT_EQ(a.allocate(4u << 20), p);  // and the cached one is reused
+  a.deallocate(p, 4u << 20);
+}
+
+// The cpu device's allocator caches too: a freed tensor's block is handed out again.
+TEST(CachingAllocator, CpuDeviceReusesFreedBlocks) {
+  upres::Allocator& cpu = upres::allocator_for(upres::Device::cpu);
+  void* p = cpu.allocate(3u << 20);
+  cpu.deallocate(p, 3u << 20);
+  void* q = cpu.allocate(3u << 20);
+  EXPECT_EQ(q, p);
+  cpu.deallocate(q, 3u << 20);
+}
