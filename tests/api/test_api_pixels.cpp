@@ -22,7 +22,7 @@ namespace api = upres::api;
 namespace {
 
 const std::string kModel = std::string(UPRES_SOURCE_DIR) + "/models/zoo/espcn_x2.safetensors";
-std::string q(const fs::path& p) { return "\"" + p.string() + "\""; }
+// upres::testing::quoted() is qualified below: with a std::string argument, ADL would pick std::quoted.
 
 // An 8-bit interleaved image, `pad` spare bytes (filled with 0xAB) after each row.
 struct Buffer {
@@ -51,14 +51,14 @@ void write_png(const Buffer& b, const fs::path& p) {
   upres::data::save_image(img, p.string());
 }
 
-const std::string kM = "-m " + q(kModel);
+const std::string kM = "-m " + upres::testing::quoted(kModel);
 
 // `upres upscale OPTIONS` on the buffer's PNG: the 8-bit result, interleaved, tightly packed.
 std::vector<unsigned char> cli_upscale(const Buffer& b, const std::string& name, const std::string& options) {
   const fs::path d = upres::testing::scratch_dir("api_pixels", name);
   write_png(b, d / "in.png");
   const upres::testing::CliRun r = upres::testing::run_upres(
-      "upscale -i " + q(d / "in.png") + " -o " + q(d / "out.png") + " " + options, d);
+      "upscale -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "out.png") + " " + options, d);
   EXPECT_EQ(r.code, 0) << r.err;
   const upres::data::Image out = upres::data::load_image((d / "out.png").string());
   std::vector<unsigned char> hwc(static_cast<size_t>(out.width) * out.height * out.channels);

@@ -38,7 +38,7 @@ Image scene(int w, int h) {
   return img;
 }
 
-std::string q(const fs::path& p) { return "\"" + p.string() + "\""; }
+// upres::testing::quoted() is qualified below: with a std::string argument, ADL would pick std::quoted.
 
 std::string bytes_of(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -53,7 +53,7 @@ TEST(DegradeCli, ScaleFourGivesQuarterSizeWithDefaultBicubic) {
   fs::path d = scratch("size");
   Image hr = scene(50, 34);
   upres::data::save_png(hr, (d / "hr.png").string());
-  CliRun r = run_degrade("-i " + q(d / "hr.png") + " -o " + q(d / "lr.png") + " -s 4", d);
+  CliRun r = run_degrade("-i " + upres::testing::quoted(d / "hr.png") + " -o " + upres::testing::quoted(d / "lr.png") + " -s 4", d);
   ASSERT_EQ(r.code, 0) << r.err;
   Image lr = upres::data::load_image((d / "lr.png").string());
   EXPECT_EQ(lr.width, 13);  // ceil(50 / 4)
@@ -71,9 +71,9 @@ TEST(DegradeCli, PipelineWithSeedIsReproducible) {
   fs::path d = scratch("seed");
   upres::data::save_png(scene(40, 24), (d / "hr.png").string());
   const std::string p = " -s 2 --pipeline \"blur:sigma=1.2,resize:bicubic,noise:gauss:5,jpeg:q=40\" --seed ";
-  ASSERT_EQ(run_degrade("-i " + q(d / "hr.png") + " -o " + q(d / "a.png") + p + "7", d).code, 0);
-  ASSERT_EQ(run_degrade("-i " + q(d / "hr.png") + " -o " + q(d / "b.png") + p + "7", d).code, 0);
-  ASSERT_EQ(run_degrade("-i " + q(d / "hr.png") + " -o " + q(d / "c.png") + p + "8", d).code, 0);
+  ASSERT_EQ(run_degrade("-i " + upres::testing::quoted(d / "hr.png") + " -o " + upres::testing::quoted(d / "a.png") + p + "7", d).code, 0);
+  ASSERT_EQ(run_degrade("-i " + upres::testing::quoted(d / "hr.png") + " -o " + upres::testing::quoted(d / "b.png") + p + "7", d).code, 0);
+  ASSERT_EQ(run_degrade("-i " + upres::testing::quoted(d / "hr.png") + " -o " + upres::testing::quoted(d / "c.png") + p + "8", d).code, 0);
   EXPECT_EQ(bytes_of(d / "a.png"), bytes_of(d / "b.png"));
   EXPECT_NE(bytes_of(d / "a.png"), bytes_of(d / "c.png"));
   Image a = upres::data::load_image((d / "a.png").string());
@@ -85,7 +85,7 @@ TEST(DegradeCli, PipelineWithSeedIsReproducible) {
 TEST(DegradeCli, BadPipelineExitsTwoNamingTheTokenAndWritesNothing) {
   fs::path d = scratch("bad");
   upres::data::save_png(scene(16, 16), (d / "hr.png").string());
-  CliRun r = run_degrade("-i " + q(d / "hr.png") + " -o " + q(d / "lr.png") +
+  CliRun r = run_degrade("-i " + upres::testing::quoted(d / "hr.png") + " -o " + upres::testing::quoted(d / "lr.png") +
                              " -s 4 --pipeline \"blur:sigma=1.2,resize:bicubc\"",
                          d);
   EXPECT_EQ(r.code, 2) << r.err;
@@ -94,12 +94,12 @@ TEST(DegradeCli, BadPipelineExitsTwoNamingTheTokenAndWritesNothing) {
   EXPECT_NE(r.err.find("bicubic, bilinear or nearest"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(d / "lr.png"));
 
-  r = run_degrade("-i " + q(d / "missing.png") + " -o " + q(d / "lr.png") + " -s 4", d);
+  r = run_degrade("-i " + upres::testing::quoted(d / "missing.png") + " -o " + upres::testing::quoted(d / "lr.png") + " -s 4", d);
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.err.find("missing.png"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(d / "lr.png"));
 
-  r = run_degrade("-i " + q(d / "hr.png") + " -o " + q(d / "lr.png") + " -s 0", d);
+  r = run_degrade("-i " + upres::testing::quoted(d / "hr.png") + " -o " + upres::testing::quoted(d / "lr.png") + " -s 0", d);
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_FALSE(fs::exists(d / "lr.png"));
   fs::remove_all(d);

@@ -38,7 +38,6 @@ const std::string kModel = std::string(UPRES_SOURCE_DIR) + "/models/zoo/espcn_x2
 const std::string kOld = "previous output, must survive";
 
 fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("faults", name); }
-std::string q(const fs::path& p) { return "\"" + p.string() + "\""; }
 void write_bytes(const fs::path& p, const std::string& s) {
   std::ofstream f(p, std::ios::binary);
   f << s;
@@ -56,7 +55,7 @@ Image noisy(int w, int h, int seed) {
 CliRun run_limited(int blocks, const std::string& args, const fs::path& dir) {
   const fs::path out = dir / "stdout.txt", err = dir / "stderr.txt";
   const std::string cmd = "ulimit -f " + std::to_string(blocks) + " && \"" + std::string(UPRES_CLI) + "\" " + args +
-                          " > " + q(out) + " 2> " + q(err);
+                          " > " + upres::testing::quoted(out) + " 2> " + upres::testing::quoted(err);
   const int status = std::system(cmd.c_str());
   CliRun r;
   r.code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
@@ -91,7 +90,7 @@ TEST(Faults, UnwritableOutputFolderFailsWithAMessage) {
   }
   for (const std::string& out : outs) {
     SCOPED_TRACE(out);
-    CliRun r = run_upres("upscale -m " + q(kModel) + " -i " + q(d / "in.png") + " -o " + q(out), d);
+    CliRun r = run_upres("upscale -m " + upres::testing::quoted(kModel) + " -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(out), d);
     EXPECT_GE(r.code, 1) << r.err;
     EXPECT_LT(r.code, 128) << r.err;
     EXPECT_NE(r.err.find("cannot write"), std::string::npos) << r.err;
@@ -106,7 +105,7 @@ TEST(Faults, FullDiskKeepsTheOldOutputAndExitsWithAMessage) {
   fs::path d = scratch("full_disk");
   upres::data::save_png(noisy(64, 64, 4), (d / "in.png").string());  // x2: ~50 KB of PNG
   write_bytes(d / "out.png", kOld);
-  CliRun r = run_limited(16, "upscale -m " + q(kModel) + " -i " + q(d / "in.png") + " -o " + q(d / "out.png"), d);
+  CliRun r = run_limited(16, "upscale -m " + upres::testing::quoted(kModel) + " -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "out.png"), d);
   EXPECT_EQ(r.code, 1) << "a signal (SIGXFSZ) or a crash instead of an error: " << r.code << "\n" << r.err;
   EXPECT_NE(r.err.find("cannot write"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("too large"), std::string::npos) << r.err;  // strerror(EFBIG)
@@ -116,9 +115,9 @@ TEST(Faults, FullDiskKeepsTheOldOutputAndExitsWithAMessage) {
   // Training under the same limit: the model file does not fit, the run reports it.
   make_training_folder(d / "hr");
   write_bytes(d / "m.safetensors", kOld);
-  r = run_limited(1, "train --train " + q(d / "hr") +
+  r = run_limited(1, "train --train " + upres::testing::quoted(d / "hr") +
                          " --arch espcn -s 2 --batch 2 --patch 8 --threads 1 --steps 2 --save-every 1 -o " +
-                         q(d / "m.safetensors"),
+                         upres::testing::quoted(d / "m.safetensors"),
                   d);
   EXPECT_GE(r.code, 1) << r.err;
   EXPECT_LT(r.code, 128) << r.err;
@@ -141,8 +140,8 @@ TEST(Faults, KilledWhileCheckpointingResumesToTheSameWeights) {
                                            std::to_string(steps), "--save-every",    "1",      "--log-every", "1000"};
   auto cmdline = [&](const std::vector<std::string>& extra) {
     std::string s;
-    for (const auto& a : common) s += q(a) + " ";
-    for (const auto& a : extra) s += q(a) + " ";
+    for (const auto& a : common) s += upres::testing::quoted(a) + " ";
+    for (const auto& a : extra) s += upres::testing::quoted(a) + " ";
     return s;
   };
   CliRun full = run_upres(cmdline({"-o", (d / "full.safetensors").string()}), d);

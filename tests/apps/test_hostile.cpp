@@ -34,7 +34,7 @@ const std::string kImages = kSrc + "/tests/fixtures/images/";
 const std::string kOldOutput = "previous output, must survive";
 
 fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("hostile", name); }
-std::string q(const fs::path& p) { return "\"" + p.string() + "\""; }
+// upres::testing::quoted() is qualified below: with a std::string argument, ADL would pick std::quoted.
 
 void write_bytes(const fs::path& p, const std::string& bytes) {
   std::ofstream f(p, std::ios::binary);
@@ -153,11 +153,11 @@ TEST(HostileUpscale, BrokenImagesFailCleanlyAndKeepTheOldOutput) {
     fs::remove_all(d / "in.img");
     make(d / "in.img", c);
     write_bytes(out, kOldOutput);
-    CliRun r = run_upres("upscale -m " + q(kModel) + " -i " + q(d / "in.img") + " -o " + q(out), d);
+    CliRun r = run_upres("upscale -m " + upres::testing::quoted(kModel) + " -i " + upres::testing::quoted(d / "in.img") + " -o " + upres::testing::quoted(out), d);
     expect_clean_failure(r, c.keyword, out, c.what);
   }
   // A missing input.
-  CliRun r = run_upres("upscale -m " + q(kModel) + " -i " + q(d / "missing.png") + " -o " + q(out), d);
+  CliRun r = run_upres("upscale -m " + upres::testing::quoted(kModel) + " -i " + upres::testing::quoted(d / "missing.png") + " -o " + upres::testing::quoted(out), d);
   expect_clean_failure(r, "missing.png", out, "missing input");
   fs::remove_all(d);
 }
@@ -171,7 +171,7 @@ TEST(HostileUpscale, MalformedModelFilesFailCleanlyAndKeepTheOldOutput) {
     fs::remove_all(d / "model.safetensors");
     make(d / "model.safetensors", c);
     write_bytes(out, kOldOutput);
-    CliRun r = run_upres("upscale -m " + q(d / "model.safetensors") + " -i " + q(d / "in.png") + " -o " + q(out), d);
+    CliRun r = run_upres("upscale -m " + upres::testing::quoted(d / "model.safetensors") + " -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(out), d);
     expect_clean_failure(r, c.keyword, out, c.what);
   }
   fs::remove_all(d);
@@ -181,23 +181,23 @@ TEST(HostileUpscale, WrongOrMissingCommandLineValues) {
   fs::path d = scratch("upscale_args");
   const fs::path out = d / "out.png";
   write_bytes(d / "in.png", png_bytes(9, 7));
-  const std::string in = " -i " + q(d / "in.png");
-  const std::string m = " -m " + q(kModel);
+  const std::string in = " -i " + upres::testing::quoted(d / "in.png");
+  const std::string m = " -m " + upres::testing::quoted(kModel);
   struct Args {
     std::string args, keyword;
   };
   const std::vector<Args> cases = {
-      {"upscale" + m + in + " -o " + q(out) + " -s abc", "abc"},
-      {"upscale" + m + in + " -o " + q(out) + " -s 0", "scale"},
-      {"upscale" + m + in + " -o " + q(out) + " -s 3", "enlarges by 2"},
-      {"upscale" + m + in + " -o " + q(out) + " --threads -4", "threads"},
-      {"upscale" + m + in + " -o " + q(out) + " --tile 1e99", "tile"},
-      {"upscale" + m + in + " -o " + q(out) + " --device tpu", "tpu"},
-      {"upscale" + m + in + " -o " + q(out) + " --frobnicate", "frobnicate"},
-      {"upscale" + m + " -o " + q(out), "input"},
-      {"upscale" + m + in + " -o " + q(out) + " -i", "needs a value"},
-      {"upscale -m nosuchmodel" + in + " -o " + q(out), "nosuchmodel"},
-      {"upscale" + m + in + " -o " + q(d / "out.gif"), "gif"},
+      {"upscale" + m + in + " -o " + upres::testing::quoted(out) + " -s abc", "abc"},
+      {"upscale" + m + in + " -o " + upres::testing::quoted(out) + " -s 0", "scale"},
+      {"upscale" + m + in + " -o " + upres::testing::quoted(out) + " -s 3", "enlarges by 2"},
+      {"upscale" + m + in + " -o " + upres::testing::quoted(out) + " --threads -4", "threads"},
+      {"upscale" + m + in + " -o " + upres::testing::quoted(out) + " --tile 1e99", "tile"},
+      {"upscale" + m + in + " -o " + upres::testing::quoted(out) + " --device tpu", "tpu"},
+      {"upscale" + m + in + " -o " + upres::testing::quoted(out) + " --frobnicate", "frobnicate"},
+      {"upscale" + m + " -o " + upres::testing::quoted(out), "input"},
+      {"upscale" + m + in + " -o " + upres::testing::quoted(out) + " -i", "needs a value"},
+      {"upscale -m nosuchmodel" + in + " -o " + upres::testing::quoted(out), "nosuchmodel"},
+      {"upscale" + m + in + " -o " + upres::testing::quoted(d / "out.gif"), "gif"},
   };
   for (const Args& a : cases) {
     SCOPED_TRACE(a.args);
@@ -214,10 +214,10 @@ TEST(HostileUpscale, OutputPathThatIsADirectoryOrInAMissingFolder) {
   write_bytes(d / "in.png", png_bytes(9, 7));
   write_bytes(d / "keep.txt", kOldOutput);
   fs::create_directories(d / "out.png");  // a directory where the output file should go
-  CliRun r = run_upres("upscale -m " + q(kModel) + " -i " + q(d / "in.png") + " -o " + q(d / "out.png"), d);
+  CliRun r = run_upres("upscale -m " + upres::testing::quoted(kModel) + " -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "out.png"), d);
   expect_clean_failure(r, "out.png", d / "keep.txt", "output is a directory");
   EXPECT_TRUE(fs::is_directory(d / "out.png"));
-  r = run_upres("upscale -m " + q(kModel) + " -i " + q(d / "in.png") + " -o " + q(d / "no" / "such" / "out.png"), d);
+  r = run_upres("upscale -m " + upres::testing::quoted(kModel) + " -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "no" / "such" / "out.png"), d);
   expect_clean_failure(r, "out.png", d / "keep.txt", "output folder missing");
   for (auto& e : fs::directory_iterator(d))  // no temporary files left behind
     EXPECT_EQ(e.path().filename().string().find(".tmp"), std::string::npos) << e.path();
@@ -238,7 +238,7 @@ TEST(HostileUpscale, OddButValidImagesSucceed) {
   for (const Valid& v : cases) {
     SCOPED_TRACE(v.in);
     fs::remove(d / "out.png");
-    CliRun r = run_upres("upscale -m " + q(kModel) + " -i " + q(v.in) + " -o " + q(d / "out.png"), d);
+    CliRun r = run_upres("upscale -m " + upres::testing::quoted(kModel) + " -i " + upres::testing::quoted(v.in) + " -o " + upres::testing::quoted(d / "out.png"), d);
     ASSERT_EQ(r.code, 0) << r.err;
     Image in = upres::data::load_image(v.in);
     Image out = upres::data::load_image((d / "out.png").string());
@@ -262,19 +262,19 @@ TEST(HostileMetrics, BrokenImagesAndBadValuesFailCleanly) {
     SCOPED_TRACE(c.what);
     fs::remove_all(d / "in.img");
     make(d / "in.img", c);
-    CliRun r = run_upres("metrics " + q(d / "ref.png") + " " + q(d / "in.img"), d);
+    CliRun r = run_upres("metrics " + upres::testing::quoted(d / "ref.png") + " " + upres::testing::quoted(d / "in.img"), d);
     expect_clean_failure(r, c.keyword, keep, std::string("TEST ") + c.what);
-    r = run_upres("metrics " + q(d / "in.img") + " " + q(d / "ref.png"), d);
+    r = run_upres("metrics " + upres::testing::quoted(d / "in.img") + " " + upres::testing::quoted(d / "ref.png"), d);
     expect_clean_failure(r, c.keyword, keep, std::string("REF ") + c.what);
   }
   struct Args {
     std::string args, keyword;
   };
-  const std::string pair = " " + q(d / "ref.png") + " " + q(d / "ref.png");
+  const std::string pair = " " + upres::testing::quoted(d / "ref.png") + " " + upres::testing::quoted(d / "ref.png");
   const std::vector<Args> cases = {
-      {"metrics " + q(d / "ref.png"), "two images"},
-      {"metrics" + pair + " " + q(d / "ref.png"), "two images"},
-      {"metrics " + q(d / "ref.png") + " " + q(d / "small.png"), "small.png"},
+      {"metrics " + upres::testing::quoted(d / "ref.png"), "two images"},
+      {"metrics" + pair + " " + upres::testing::quoted(d / "ref.png"), "two images"},
+      {"metrics " + upres::testing::quoted(d / "ref.png") + " " + upres::testing::quoted(d / "small.png"), "small.png"},
       {"metrics" + pair + " --crop -1", "crop"},
       {"metrics" + pair + " --crop x", "crop"},
       {"metrics" + pair + " --crop 8", "border"},
@@ -288,7 +288,7 @@ TEST(HostileMetrics, BrokenImagesAndBadValuesFailCleanly) {
   }
   // 1x1 images: the metrics need a window; the answer is a result or a clear error.
   write_bytes(d / "one.png", png_bytes(1, 1));
-  CliRun r = run_upres("metrics " + q(d / "one.png") + " " + q(d / "one.png"), d);
+  CliRun r = run_upres("metrics " + upres::testing::quoted(d / "one.png") + " " + upres::testing::quoted(d / "one.png"), d);
   EXPECT_LT(r.code, 128) << r.err;
   EXPECT_GE(r.code, 0) << r.err;
   if (r.code != 0) {

@@ -26,7 +26,7 @@ namespace {
 
 using upres::testing::run_upres;
 fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("upscale_modes", name); }
-std::string q(const fs::path& p) { return "\"" + p.string() + "\""; }
+// upres::testing::quoted() is qualified below: with a std::string argument, ADL would pick std::quoted.
 
 Image pattern(int w, int h, int c) {
   Image img(w, h, c);
@@ -55,10 +55,10 @@ const std::string kModel = std::string(UPRES_SOURCE_DIR) + "/models/zoo/espcn_x2
 TEST(UpscaleCliModes, ShippedNameAndFileAndDefaultWriteTheSamePixels) {
   fs::path d = scratch("names");
   upres::data::save_image(pattern(11, 9, 3), (d / "in.png").string());
-  ASSERT_EQ(run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "a.png") + " -m espcn -s 2", d).code, 0);
-  ASSERT_EQ(run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "b.png") + " -m " + q(kModel), d).code, 0);
-  ASSERT_EQ(run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "c.png"), d).code, 0);
-  ASSERT_EQ(run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "e.png") + " -m " + q(kModel) + " --arch espcn", d).code, 0);
+  ASSERT_EQ(run_upres("upscale -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "a.png") + " -m espcn -s 2", d).code, 0);
+  ASSERT_EQ(run_upres("upscale -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "b.png") + " -m " + upres::testing::quoted(kModel), d).code, 0);
+  ASSERT_EQ(run_upres("upscale -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "c.png"), d).code, 0);
+  ASSERT_EQ(run_upres("upscale -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "e.png") + " -m " + upres::testing::quoted(kModel) + " --arch espcn", d).code, 0);
   Image a = upres::data::load_image((d / "a.png").string());
   EXPECT_EQ(a.width, 22);
   EXPECT_EQ(max_level_diff(a, upres::data::load_image((d / "b.png").string())), 0.0f);
@@ -71,7 +71,7 @@ TEST(UpscaleCliModes, BicubicIsMatlabImresize) {
   fs::path d = scratch("bicubic");
   Image in = pattern(8, 7, 3);
   upres::data::save_image(in, (d / "in.png").string());
-  upres::testing::CliRun r = run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "o.png") + " -m bicubic -s 3", d);
+  upres::testing::CliRun r = run_upres("upscale -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "o.png") + " -m bicubic -s 3", d);
   ASSERT_EQ(r.code, 0) << r.err;
   Image out = upres::data::load_image((d / "o.png").string());
   Image expect = upres::data::imresize(upres::data::load_image((d / "in.png").string()), 3.0);
@@ -83,7 +83,7 @@ TEST(UpscaleCliModes, BicubicIsMatlabImresize) {
 TEST(UpscaleCliModes, ModelAndOptionErrorsAreUsageErrorsThatNameTheProblem) {
   fs::path d = scratch("errors");
   upres::data::save_image(pattern(6, 5, 3), (d / "in.png").string());
-  const std::string base = "upscale -i " + q(d / "in.png") + " -o " + q(d / "o.png");
+  const std::string base = "upscale -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "o.png");
   struct Case {
     std::string args, says;
   };
@@ -91,7 +91,7 @@ TEST(UpscaleCliModes, ModelAndOptionErrorsAreUsageErrorsThatNameTheProblem) {
       {" -m nosuchnet", "shipped: espcn x2"},
       {" -m espcn -s 4", "no shipped model 'espcn' for scale 4"},
       {" -s 7", "no shipped model for scale 7"},
-      {" -m " + q(kModel) + " -s 4", "enlarges by 2"},
+      {" -m " + upres::testing::quoted(kModel) + " -s 4", "enlarges by 2"},
       {" --tile 20", "twice --overlap 16"},
       {" --tile 10 --overlap 6", "--tile >= 12"},
       {" --overlap -1", "overlap"},
@@ -110,9 +110,9 @@ TEST(UpscaleCliModes, ModelAndOptionErrorsAreUsageErrorsThatNameTheProblem) {
 TEST(UpscaleCliModes, TiledRunWritesTheUntiledPixelsAndEnsembleTheLibrarysMean) {
   fs::path d = scratch("tile");
   upres::data::save_image(pattern(53, 41, 3), (d / "in.png").string());
-  const std::string base = "upscale -i " + q(d / "in.png") + " -m " + q(kModel);
-  ASSERT_EQ(run_upres(base + " -o " + q(d / "whole.png"), d).code, 0);
-  upres::testing::CliRun r = run_upres(base + " -o " + q(d / "tiled.png") + " --tile 16 --overlap 8", d);
+  const std::string base = "upscale -i " + upres::testing::quoted(d / "in.png") + " -m " + upres::testing::quoted(kModel);
+  ASSERT_EQ(run_upres(base + " -o " + upres::testing::quoted(d / "whole.png"), d).code, 0);
+  upres::testing::CliRun r = run_upres(base + " -o " + upres::testing::quoted(d / "tiled.png") + " --tile 16 --overlap 8", d);
   ASSERT_EQ(r.code, 0) << r.err;
   Image whole = upres::data::load_image((d / "whole.png").string());
   EXPECT_LE(max_level_diff(whole, upres::data::load_image((d / "tiled.png").string())), 1.0f)
@@ -120,9 +120,9 @@ TEST(UpscaleCliModes, TiledRunWritesTheUntiledPixelsAndEnsembleTheLibrarysMean) 
 
   // The ensemble on a smaller image (eight runs).
   upres::data::save_image(pattern(19, 15, 3), (d / "small.png").string());
-  const std::string small = "upscale -i " + q(d / "small.png") + " -m " + q(kModel);
-  ASSERT_EQ(run_upres(small + " -o " + q(d / "plain.png"), d).code, 0);
-  r = run_upres(small + " -o " + q(d / "ens.png") + " --ensemble", d);
+  const std::string small = "upscale -i " + upres::testing::quoted(d / "small.png") + " -m " + upres::testing::quoted(kModel);
+  ASSERT_EQ(run_upres(small + " -o " + upres::testing::quoted(d / "plain.png"), d).code, 0);
+  r = run_upres(small + " -o " + upres::testing::quoted(d / "ens.png") + " --ensemble", d);
   ASSERT_EQ(r.code, 0) << r.err;
   auto net = upres::models::load_network(kModel).net;
   upres::inference::UpscaleOptions opt;
@@ -150,7 +150,7 @@ TEST(UpscaleCliModes, FolderInGivesFolderOutAndNamesTheBadFile) {
     std::ofstream t(in / "notes.txt");
     t << "skipped";
   }
-  upres::testing::CliRun r = run_upres("upscale -i " + q(in) + " -o " + q(out), d);
+  upres::testing::CliRun r = run_upres("upscale -i " + upres::testing::quoted(in) + " -o " + upres::testing::quoted(out), d);
   EXPECT_EQ(r.code, 1) << r.err;
   EXPECT_NE(r.err.find("broken.png"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("1 of 5 images failed"), std::string::npos) << r.err;
@@ -174,14 +174,14 @@ TEST(UpscaleCliModes, FolderInGivesFolderOutAndNamesTheBadFile) {
   EXPECT_TRUE(soi[0] == 0xFF && soi[1] == 0xD8);
 
   fs::remove(in / "broken.png");
-  r = run_upres("upscale -i " + q(in) + " -o " + q(out), d);
+  r = run_upres("upscale -i " + upres::testing::quoted(in) + " -o " + upres::testing::quoted(out), d);
   EXPECT_EQ(r.code, 0) << r.err;
-  r = run_upres("upscale -i " + q(in) + " -o " + q(out / "a.png"), d);
+  r = run_upres("upscale -i " + upres::testing::quoted(in) + " -o " + upres::testing::quoted(out / "a.png"), d);
   EXPECT_EQ(r.code, 2) << "a folder into a file";
-  r = run_upres("upscale -i " + q(in) + " -o " + q(in), d);
+  r = run_upres("upscale -i " + upres::testing::quoted(in) + " -o " + upres::testing::quoted(in), d);
   EXPECT_EQ(r.code, 2) << "a folder into itself";
   fs::create_directories(d / "empty");
-  r = run_upres("upscale -i " + q(d / "empty") + " -o " + q(d / "o2"), d);
+  r = run_upres("upscale -i " + upres::testing::quoted(d / "empty") + " -o " + upres::testing::quoted(d / "o2"), d);
   EXPECT_EQ(r.code, 1);
   EXPECT_NE(r.err.find("no image files"), std::string::npos) << r.err;
   fs::remove_all(d);
@@ -194,14 +194,14 @@ TEST(UpscaleCliModes, SixteenBitPngStaysSixteenBit) {
   img.bit_depth = 16;
   upres::data::save_image(img, (d / "in.png").string());
   for (const char* m : {"bicubic", "espcn"}) {
-    upres::testing::CliRun r = run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "o.png") + " -m " + m, d);
+    upres::testing::CliRun r = run_upres("upscale -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "o.png") + " -m " + m, d);
     ASSERT_EQ(r.code, 0) << r.err;
     Image o = upres::data::load_image((d / "o.png").string());
     EXPECT_EQ(o.bit_depth, 16) << m;
     EXPECT_EQ(o.width, 12) << m;
   }
   // bicubic: the 16-bit result of MATLAB's imresize, to 16-bit rounding
-  ASSERT_EQ(run_upres("upscale -i " + q(d / "in.png") + " -o " + q(d / "o.png") + " -m bicubic", d).code, 0);
+  ASSERT_EQ(run_upres("upscale -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "o.png") + " -m bicubic", d).code, 0);
   Image o = upres::data::load_image((d / "o.png").string());
   Image expect = upres::data::imresize(upres::data::load_image((d / "in.png").string()), 2.0);
   EXPECT_LE(max_level_diff(o, expect), 255.0f * 0.51f / 65535.0f + 1e-5f);
