@@ -2,6 +2,8 @@
 // tests/parity/test_engine_simt.cpp (engine_ops.h). Skipped without a GPU.
 #include <gtest/gtest.h>
 
+#include "gpu/need_gpu.h"
+
 #include "engine/allocator.h"
 #include "engine/backends.h"
 #include "parity/engine_ops.h"
@@ -10,10 +12,6 @@ namespace {
 
 using namespace upres;
 using namespace upres::testing::parity;
-
-#define UPRES_NEED_GPU()                 \
-  if (!device_available(Device::cuda))   \
-  GTEST_SKIP() << "no CUDA GPU present or built without CUDA (UPRES_CUDA=OFF)"
 
 TEST(CudaEngineOps, ActivationsForwardBackwardMatchCpu) {
   UPRES_NEED_GPU();

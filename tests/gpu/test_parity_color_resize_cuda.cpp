@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gpu/need_gpu.h"
+
 #include "engine/backends.h"
 #include "kernels/cuda/color.h"
 #include "kernels/cuda/resize.h"
@@ -18,9 +20,6 @@ namespace {
 using namespace upres::testing::parity;
 
 #if defined(UPRES_WITH_CUDA)
-#define UPRES_NEED_GPU()                                        \
-  if (!upres::device_available(upres::Device::cuda))            \
-  GTEST_SKIP() << "no CUDA GPU present (" << upres::cuda::describe_device() << ")"
 TEST(CudaParity, ColorTransformRgbYcbcr) {
   UPRES_NEED_GPU();
   check_color(Backend{upres::Device::cuda, Kernels{}, {}}, UPRES_COLOR_RESIZE_KERNELS(upres::cuda));
@@ -34,9 +33,9 @@ TEST(CudaEngineOps, ColorAndImresizeMatchCpu) {
   check_color_resize_ops(upres::Device::cuda);
 }
 #else
-TEST(CudaParity, ColorTransformRgbYcbcr) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
-TEST(CudaParity, ImresizePassesForwardBackward) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
-TEST(CudaEngineOps, ColorAndImresizeMatchCpu) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+TEST(CudaParity, ColorTransformRgbYcbcr) { UPRES_SKIP_WITHOUT_CUDA(); }
+TEST(CudaParity, ImresizePassesForwardBackward) { UPRES_SKIP_WITHOUT_CUDA(); }
+TEST(CudaEngineOps, ColorAndImresizeMatchCpu) { UPRES_SKIP_WITHOUT_CUDA(); }
 #endif
 
 }  // namespace

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gpu/need_gpu.h"
+
 #include "engine/backends.h"
 #include "kernels/cuda/conv.h"
 #include "parity/conv_parity.h"
@@ -21,9 +23,6 @@ using namespace upres;
 using namespace upres::testing::parity;
 
 #if defined(UPRES_WITH_CUDA)
-#define UPRES_NEED_GPU()                                        \
-  if (!upres::device_available(upres::Device::cuda))            \
-  GTEST_SKIP() << "no CUDA GPU present (" << upres::cuda::describe_device() << ")"
 Backend cuda_conv_backend() { return {Device::cuda, {}, {}}; }
 
 TEST(CudaParity, ConvForwardBackwardDataWeightBiasTable) {
@@ -55,12 +54,12 @@ TEST(CudaEngineOps, Conv2dAndConvTranspose2dForwardBackwardMatchCpu) {
 }
 #else
 TEST(CudaParity, ConvForwardBackwardDataWeightBiasTable) {
-  GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)";
+  UPRES_SKIP_WITHOUT_CUDA();
 }
-TEST(CudaParity, ConvLargerLayers) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
-TEST(CudaParity, ConvForwardWithoutBias) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+TEST(CudaParity, ConvLargerLayers) { UPRES_SKIP_WITHOUT_CUDA(); }
+TEST(CudaParity, ConvForwardWithoutBias) { UPRES_SKIP_WITHOUT_CUDA(); }
 TEST(CudaEngineOps, Conv2dAndConvTranspose2dForwardBackwardMatchCpu) {
-  GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)";
+  UPRES_SKIP_WITHOUT_CUDA();
 }
 #endif
 

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gpu/need_gpu.h"
+
 #include <string>
 
 #include "engine/backends.h"
@@ -24,9 +26,6 @@ using namespace upres::testing::parity;
 
 #if defined(UPRES_WITH_CUDA)
 Backend cuda_backend() { return {upres::Device::cuda, UPRES_PARITY_KERNELS(upres::cuda), {}}; }
-#define UPRES_NEED_GPU()                                        \
-  if (!upres::device_available(upres::Device::cuda))            \
-  GTEST_SKIP() << "no CUDA GPU present (" << upres::cuda::describe_device() << ")"
 #define UPRES_CUDA_PARITY_TEST(name, check) \
   TEST(CudaParity, name) {                  \
     UPRES_NEED_GPU();                       \
@@ -34,7 +33,7 @@ Backend cuda_backend() { return {upres::Device::cuda, UPRES_PARITY_KERNELS(upres
   }
 #else
 #define UPRES_CUDA_PARITY_TEST(name, check) \
-  TEST(CudaParity, name) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+  TEST(CudaParity, name) { UPRES_SKIP_WITHOUT_CUDA(); }
 #endif
 
 UPRES_CUDA_PARITY_TEST(FillBitExact, check_fill)

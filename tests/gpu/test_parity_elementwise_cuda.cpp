@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gpu/need_gpu.h"
+
 #include "engine/backends.h"
 #include "kernels/cuda/elementwise.h"
 #include "kernels/cuda/reduce.h"
@@ -19,9 +21,6 @@ namespace {
 using namespace upres::testing::parity;
 
 #if defined(UPRES_WITH_CUDA)
-#define UPRES_NEED_GPU()                                        \
-  if (!upres::device_available(upres::Device::cuda))            \
-  GTEST_SKIP() << "no CUDA GPU present (" << upres::cuda::describe_device() << ")"
 #define UPRES_CUDA_ELEMENTWISE_TEST(name, check)                                                    \
   TEST(CudaParity, name) {                                                                          \
     UPRES_NEED_GPU();                                                                               \
@@ -35,9 +34,9 @@ using namespace upres::testing::parity;
   }
 #else
 #define UPRES_CUDA_ELEMENTWISE_TEST(name, check) \
-  TEST(CudaParity, name) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+  TEST(CudaParity, name) { UPRES_SKIP_WITHOUT_CUDA(); }
 #define UPRES_CUDA_ENGINE_TEST(name, check) \
-  TEST(CudaEngineOps, name) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+  TEST(CudaEngineOps, name) { UPRES_SKIP_WITHOUT_CUDA(); }
 #endif
 
 UPRES_CUDA_ELEMENTWISE_TEST(BinaryBroadcastForwardBackwardBitExact, check_binary)

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gpu/need_gpu.h"
+
 #include "engine/backends.h"
 #include "kernels/cuda/norm.h"
 #include "parity/norm_parity.h"
@@ -16,9 +18,6 @@ namespace {
 using namespace upres::testing::parity;
 
 #if defined(UPRES_WITH_CUDA)
-#define UPRES_NEED_GPU()                                        \
-  if (!upres::device_available(upres::Device::cuda))            \
-  GTEST_SKIP() << "no CUDA GPU present (" << upres::cuda::describe_device() << ")"
 TEST(CudaParity, BatchNormStatsRunningForwardBackward) {
   UPRES_NEED_GPU();
   check_batch_norm(Backend{upres::Device::cuda, Kernels{}, {}}, UPRES_NORM_KERNELS(upres::cuda));
@@ -28,8 +27,8 @@ TEST(CudaEngineOps, BatchNormTrainingAndEvalMatchCpu) {
   check_norm_ops(upres::Device::cuda);
 }
 #else
-TEST(CudaParity, BatchNormStatsRunningForwardBackward) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
-TEST(CudaEngineOps, BatchNormTrainingAndEvalMatchCpu) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+TEST(CudaParity, BatchNormStatsRunningForwardBackward) { UPRES_SKIP_WITHOUT_CUDA(); }
+TEST(CudaEngineOps, BatchNormTrainingAndEvalMatchCpu) { UPRES_SKIP_WITHOUT_CUDA(); }
 #endif
 
 }  // namespace

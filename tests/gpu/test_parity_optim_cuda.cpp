@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gpu/need_gpu.h"
+
 #include "engine/backends.h"
 #include "kernels/cuda/optim.h"
 #include "parity/optim_parity.h"
@@ -17,9 +19,6 @@ namespace {
 using namespace upres::testing::parity;
 
 #if defined(UPRES_WITH_CUDA)
-#define UPRES_NEED_GPU()                                        \
-  if (!upres::device_available(upres::Device::cuda))            \
-  GTEST_SKIP() << "no CUDA GPU present (" << upres::cuda::describe_device() << ")"
 Backend cuda_backend() { return {upres::Device::cuda, Kernels{}, {}}; }
 #define UPRES_OPTIM_CUDA_TEST(suite, name, body) \
   TEST(suite, name) {                            \
@@ -28,7 +27,7 @@ Backend cuda_backend() { return {upres::Device::cuda, Kernels{}, {}}; }
   }
 #else
 #define UPRES_OPTIM_CUDA_TEST(suite, name, body) \
-  TEST(suite, name) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+  TEST(suite, name) { UPRES_SKIP_WITHOUT_CUDA(); }
 #endif
 
 UPRES_OPTIM_CUDA_TEST(CudaParity, OptimSgdMomentumNesterovSteps,

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gpu/need_gpu.h"
+
 #include "engine/backends.h"
 #include "kernels/cuda/pool.h"
 #include "kernels/cuda/upsample.h"
@@ -17,9 +19,6 @@ namespace {
 using namespace upres::testing::parity;
 
 #if defined(UPRES_WITH_CUDA)
-#define UPRES_NEED_GPU()                                        \
-  if (!upres::device_available(upres::Device::cuda))            \
-  GTEST_SKIP() << "no CUDA GPU present (" << upres::cuda::describe_device() << ")"
 TEST(CudaParity, UpsampleNearestBilinearBicubicForwardBackward) {
   UPRES_NEED_GPU();
   check_upsample(Backend{upres::Device::cuda, Kernels{}, {}}, UPRES_RESAMPLE_KERNELS(upres::cuda));
@@ -38,13 +37,13 @@ TEST(CudaEngineOps, PoolingMatchesCpu) {
 }
 #else
 TEST(CudaParity, UpsampleNearestBilinearBicubicForwardBackward) {
-  GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)";
+  UPRES_SKIP_WITHOUT_CUDA();
 }
-TEST(CudaEngineOps, UpsampleMatchesCpu) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+TEST(CudaEngineOps, UpsampleMatchesCpu) { UPRES_SKIP_WITHOUT_CUDA(); }
 TEST(CudaParity, AvgMaxAdaptivePoolForwardBackward) {
-  GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)";
+  UPRES_SKIP_WITHOUT_CUDA();
 }
-TEST(CudaEngineOps, PoolingMatchesCpu) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+TEST(CudaEngineOps, PoolingMatchesCpu) { UPRES_SKIP_WITHOUT_CUDA(); }
 #endif
 
 }  // namespace

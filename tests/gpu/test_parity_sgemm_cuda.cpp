@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gpu/need_gpu.h"
+
 #include "engine/backends.h"
 #include "kernels/cuda/sgemm.h"
 #include "parity/matmul_ops.h"
@@ -21,16 +23,14 @@ using namespace upres::testing::sgemm;
 using upres::Device;
 
 #if defined(UPRES_WITH_CUDA)
-#define UPRES_SGEMM_NEED_GPU()                         \
-  if (!upres::device_available(Device::cuda))          \
-  GTEST_SKIP() << "no CUDA GPU present"
+#define UPRES_SGEMM_NEED_GPU() UPRES_NEED_GPU()
 #define UPRES_CUDA_SGEMM_TEST(name, version)                                         \
   TEST(CudaSgemm, name) {                                                            \
     UPRES_SGEMM_NEED_GPU();                                                          \
     check_version(Device::cuda, &upres::cuda::sgemm, version, gpu_sizes(), {});      \
   }
 #else
-#define UPRES_SGEMM_NEED_GPU() GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"
+#define UPRES_SGEMM_NEED_GPU() UPRES_SKIP_WITHOUT_CUDA()
 #define UPRES_CUDA_SGEMM_TEST(name, version) \
   TEST(CudaSgemm, name) { UPRES_SGEMM_NEED_GPU(); }
 #endif

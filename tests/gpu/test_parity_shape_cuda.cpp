@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gpu/need_gpu.h"
+
 #include "engine/backends.h"
 #include "kernels/cuda/shape.h"
 #include "parity/shape_parity.h"
@@ -16,9 +18,6 @@ namespace {
 using namespace upres::testing::parity;
 
 #if defined(UPRES_WITH_CUDA)
-#define UPRES_NEED_GPU()                                        \
-  if (!upres::device_available(upres::Device::cuda))            \
-  GTEST_SKIP() << "no CUDA GPU present (" << upres::cuda::describe_device() << ")"
 #define UPRES_CUDA_SHAPE_TEST(name, check)                                                          \
   TEST(CudaParity, name) {                                                                          \
     UPRES_NEED_GPU();                                                                               \
@@ -30,8 +29,8 @@ TEST(CudaEngineOps, ConcatSplitNarrowPadCropMatchCpu) {
 }
 #else
 #define UPRES_CUDA_SHAPE_TEST(name, check) \
-  TEST(CudaParity, name) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
-TEST(CudaEngineOps, ConcatSplitNarrowPadCropMatchCpu) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+  TEST(CudaParity, name) { UPRES_SKIP_WITHOUT_CUDA(); }
+TEST(CudaEngineOps, ConcatSplitNarrowPadCropMatchCpu) { UPRES_SKIP_WITHOUT_CUDA(); }
 #endif
 
 UPRES_CUDA_SHAPE_TEST(StridedCopyConcatCropNarrowBitExact, check_strided_copy)

@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "gpu/need_gpu.h"
+
 #include "engine/backends.h"
 #include "kernels/cuda/ssim.h"
 #include "kernels/cuda/tv.h"
@@ -18,9 +20,6 @@ namespace {
 using namespace upres::testing::parity;
 
 #if defined(UPRES_WITH_CUDA)
-#define UPRES_NEED_GPU()                                        \
-  if (!upres::device_available(upres::Device::cuda))            \
-  GTEST_SKIP() << "no CUDA GPU present (" << upres::cuda::describe_device() << ")"
 Backend cuda_backend() { return Backend{upres::Device::cuda, Kernels{}, {}}; }
 TEST(CudaParity, SsimWindowMomentsMapBackward) {
   UPRES_NEED_GPU();
@@ -39,10 +38,10 @@ TEST(CudaEngineOps, SsimAndTotalVariationMatchCpu) {
   check_ssim_tv_ops(upres::Device::cuda);
 }
 #else
-TEST(CudaParity, SsimWindowMomentsMapBackward) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
-TEST(CudaParity, SsimDownsampleSumConversions) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
-TEST(CudaParity, TotalVariationForwardBackward) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
-TEST(CudaEngineOps, SsimAndTotalVariationMatchCpu) { GTEST_SKIP() << "built without CUDA (UPRES_CUDA=OFF)"; }
+TEST(CudaParity, SsimWindowMomentsMapBackward) { UPRES_SKIP_WITHOUT_CUDA(); }
+TEST(CudaParity, SsimDownsampleSumConversions) { UPRES_SKIP_WITHOUT_CUDA(); }
+TEST(CudaParity, TotalVariationForwardBackward) { UPRES_SKIP_WITHOUT_CUDA(); }
+TEST(CudaEngineOps, SsimAndTotalVariationMatchCpu) { UPRES_SKIP_WITHOUT_CUDA(); }
 #endif
 
 }  // namespace
