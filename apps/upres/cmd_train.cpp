@@ -157,6 +157,18 @@ std::string canonical(const losses::LossSpec& spec) {
   return s;
 }
 
+// "T91,BSD200" for --train ../data/T91,../data/BSD200: the folders' own names.
+std::string folder_names(const std::string& dirs) {
+  std::string names, item;
+  std::stringstream ss(dirs);
+  while (std::getline(ss, item, ',')) {
+    std::filesystem::path p(item);
+    if (p.filename().empty()) p = p.parent_path();  // "T91/"
+    if (!item.empty()) names += (names.empty() ? "" : ",") + p.filename().string();
+  }
+  return names;
+}
+
 // --init: copy into `net` every tensor of `path` whose name and shape fit - the
 // way FSRCNN's authors made their x2 and x4 models from the x3 one, changing only
 // the last layer. Fitting nothing at all is an error (a different architecture).
@@ -342,7 +354,7 @@ int cmd_train(int argc, char** argv) {
   auto save_model = [&](const std::string& path, models::SRNetwork& m, int64_t step) {
     Metadata meta = m.metadata();
     meta["trained_by"] = "upres train";
-    meta["train_data"] = std::filesystem::path(dir).filename().string();
+    meta["train_data"] = folder_names(dir);
     meta["train_steps"] = std::to_string(step);
     meta["degradation"] = pipeline;
     meta["loss"] = loss_name;

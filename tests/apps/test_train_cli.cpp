@@ -77,7 +77,7 @@ TEST(TrainCli, InitCopiesTheTensorsThatFitFromAnotherScale) {
   make_folder(d / "hr");
   auto r1 = run_upres("train --train " + quoted(d / "hr") + kTiny + " -s 3 --steps 3 -o " + quoted(d / "x3.safetensors"), d);
   ASSERT_EQ(r1.code, 0) << r1.err;
-  auto r2 = run_upres("train --train " + quoted(d / "hr") + kTiny + " --lr 0 --ema 0 --steps 2 --init " +
+  auto r2 = run_upres("train --train " + quoted(d / "hr") + "," + quoted(d / "hr/") + kTiny + " --lr 0 --ema 0 --steps 2 --init " +
                           quoted(d / "x3.safetensors") + " -o " + quoted(d / "x2.safetensors"),
                       d);
   ASSERT_EQ(r2.code, 0) << r2.err;
@@ -85,6 +85,7 @@ TEST(TrainCli, InitCopiesTheTensorsThatFitFromAnotherScale) {
   auto x3 = upres::read_safetensors((d / "x3.safetensors").string());
   auto x2 = upres::read_safetensors((d / "x2.safetensors").string());
   EXPECT_EQ(x2.metadata.at("init"), "x3.safetensors");
+  EXPECT_EQ(x2.metadata.at("train_data"), "hr,hr");  // both folders of --train, by name
   EXPECT_EQ(x2.metadata.at("scale"), "2");
   int same = 0, differ = 0;
   for (const auto& [name, t] : x2.tensors) {
