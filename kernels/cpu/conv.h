@@ -8,8 +8,10 @@
 //   backward_weight  dw = sum over images of dy (x) x-patches
 //   backward_bias    db = sum of dy over images and pixels
 //
-// The fast kernels unfold patches (im2col.h) and call gemm; the reference
-// kernels are the definition written as plain loops, for tests and benchmarks.
+// The fast kernels take Winograd's algorithm for stride-1 3x3 and 5x5 layers with
+// 16+ channels (winograd.h) and otherwise unfold patches (im2col.h) and call gemm;
+// the reference kernels are the definition written as plain loops, for tests and
+// benchmarks.
 #pragma once
 
 #include <cstdint>
