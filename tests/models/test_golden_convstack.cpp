@@ -12,6 +12,7 @@
 #include <string>
 
 #include "engine/ops.h"
+#include "tests/models/golden.h"
 
 using namespace upres;
 
@@ -38,18 +39,6 @@ std::map<std::string, Tensor> read_fixture(const std::string& path) {
   return out;
 }
 
-// max |a - b| / max |b|, after a shape check.
-double rel_error(const Tensor& a, const Tensor& b) {
-  EXPECT_EQ(a.shape(), b.shape());
-  auto va = a.to_vector(), vb = b.to_vector();
-  double err = 0, mag = 0;
-  for (size_t i = 0; i < va.size() && i < vb.size(); ++i) {
-    err = std::max(err, std::fabs(static_cast<double>(va[i]) - vb[i]));
-    mag = std::max(mag, std::fabs(static_cast<double>(vb[i])));
-  }
-  return err / std::max(mag, 1e-30);
-}
-
 const char* kParams[] = {"conv1.weight", "conv1.bias",    "prelu.weight", "conv2.weight",
                          "conv2.bias",   "deconv.weight", "deconv.bias",  "out_bias"};
 
@@ -74,12 +63,12 @@ TEST(GoldenConvStack, ForwardAndGradientsMatchPyTorch) {
   h = tanh(h);
   Tensor out = add(h, p["out_bias"]);
 
-  EXPECT_LT(rel_error(out, fx.at("out")), 1e-5) << "forward output";
+  EXPECT_LT(upres::testing::golden_rel_error(out, fx.at("out")), 1e-5) << "forward output";
   out.backward(fx.at("G"));
   for (const char* n : kParams) {
     ASSERT_TRUE(p[n].grad().defined()) << n << " got no gradient";
-    EXPECT_LT(rel_error(p[n].grad(), fx.at(std::string("grad.") + n)), 1e-5) << "gradient of " << n;
+    EXPECT_LT(upres::testing::golden_rel_error(p[n].grad(), fx.at(std::string("grad.") + n)), 1e-5) << "gradient of " << n;
   }
   ASSERT_TRUE(x.grad().defined());
-  EXPECT_LT(rel_error(x.grad(), fx.at("grad.x")), 1e-5) << "gradient of the input";
+  EXPECT_LT(upres::testing::golden_rel_error(x.grad(), fx.at("grad.x")), 1e-5) << "gradient of the input";
 }

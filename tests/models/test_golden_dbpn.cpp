@@ -18,6 +18,7 @@
 #include "engine/safetensors.h"
 #include "models/dbpn.h"
 #include "models/load.h"
+#include "tests/models/golden.h"
 #include "tests/support/gradcheck.h"
 #include "tests/support/temp_dir.h"
 
@@ -25,18 +26,6 @@ namespace upres {
 namespace {
 
 const std::string kFixture = std::string(UPRES_SOURCE_DIR) + "/tests/fixtures/models/dbpn_golden.safetensors";
-
-// max |a - b| / max |b|, after a shape check.
-double rel_error(const Tensor& a, const Tensor& b) {
-  EXPECT_EQ(a.shape(), b.shape());
-  auto va = a.to_vector(), vb = b.to_vector();
-  double err = 0, mag = 0;
-  for (size_t i = 0; i < va.size() && i < vb.size(); ++i) {
-    err = std::max(err, std::fabs(static_cast<double>(va[i]) - vb[i]));
-    mag = std::max(mag, std::fabs(static_cast<double>(vb[i])));
-  }
-  return err / std::max(mag, 1e-30);
-}
 
 struct GoldenCase {
   std::string tag;
@@ -69,7 +58,7 @@ TEST(GoldenDbpn, ForwardMatchesPyTorchAtX2AndX4) {
       NoGradGuard ng;
       y = loaded.net->forward(data.at(c.tag + ".input"));
     }
-    EXPECT_LT(rel_error(y, data.at(c.tag + ".output")), 1e-5);
+    EXPECT_LT(upres::testing::golden_rel_error(y, data.at(c.tag + ".output")), 1e-5);
   }
 }
 

@@ -16,23 +16,13 @@
 #include "engine/ops.h"
 #include "engine/safetensors.h"
 #include "models/discriminator.h"
+#include "tests/models/golden.h"
 
 namespace upres {
 namespace {
 
 const std::string kFixture =
     std::string(UPRES_SOURCE_DIR) + "/tests/fixtures/models/discriminator_golden.safetensors";
-
-double rel_error(const Tensor& a, const Tensor& b) {
-  EXPECT_EQ(a.shape(), b.shape());
-  auto va = a.to_vector(), vb = b.to_vector();
-  double err = 0, mag = 0;
-  for (size_t i = 0; i < va.size() && i < vb.size(); ++i) {
-    err = std::max(err, std::fabs(static_cast<double>(va[i]) - vb[i]));
-    mag = std::max(mag, std::fabs(static_cast<double>(vb[i])));
-  }
-  return err / std::max(mag, 1e-30);
-}
 
 std::map<std::string, Tensor> with_prefix(const SafetensorsData& d, const std::string& prefix) {
   std::map<std::string, Tensor> out;
@@ -47,17 +37,17 @@ void check(models::VggStyleDiscriminator& net, const SafetensorsData& data, cons
   net.eval();
   {
     NoGradGuard ng;
-    EXPECT_LT(rel_error(net.forward(x), data.at(tag + ".output_eval")), 1e-5) << "eval mode";
+    EXPECT_LT(upres::testing::golden_rel_error(net.forward(x), data.at(tag + ".output_eval")), 1e-5) << "eval mode";
   }
   net.train();
   {
     NoGradGuard ng;
-    EXPECT_LT(rel_error(net.forward(x), data.at(tag + ".output_train")), 1e-5) << "train mode";
+    EXPECT_LT(upres::testing::golden_rel_error(net.forward(x), data.at(tag + ".output_train")), 1e-5) << "train mode";
   }
   for (size_t i = 0; i < net.bns.size(); ++i) {
     const std::string bn = "bn" + std::to_string(i + 1);
-    EXPECT_LT(rel_error(net.bns[i]->running_mean, data.at(tag + ".after." + bn + ".running_mean")), 1e-5) << bn;
-    EXPECT_LT(rel_error(net.bns[i]->running_var, data.at(tag + ".after." + bn + ".running_var")), 1e-5) << bn;
+    EXPECT_LT(upres::testing::golden_rel_error(net.bns[i]->running_mean, data.at(tag + ".after." + bn + ".running_mean")), 1e-5) << bn;
+    EXPECT_LT(upres::testing::golden_rel_error(net.bns[i]->running_var, data.at(tag + ".after." + bn + ".running_var")), 1e-5) << bn;
     EXPECT_EQ(net.bns[i]->num_batches_tracked.item(), 4.0f) << bn;
   }
 }

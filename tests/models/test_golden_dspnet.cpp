@@ -5,13 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "engine/autograd.h"
-#include "tests/models/golden_classic.h"
+#include "tests/models/golden.h"
 
 namespace upres {
 namespace {
 
 TEST(GoldenDspnet, ForwardMatchesPyTorch) {
-  testing::Golden g = testing::open_golden("dspnet", "dspnet");
+  testing::Golden g = testing::open_golden("dspnet_golden.safetensors", "dspnet");
   const models::Hyper& h = g.loaded.hyper;
   EXPECT_EQ(h.at("scale"), "3");
   EXPECT_EQ(h.at("channels"), "3");

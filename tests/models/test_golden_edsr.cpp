@@ -6,43 +6,43 @@
 // caught (the test can fail).
 #include <gtest/gtest.h>
 
-#include "tests/models/basicsr_golden.h"
+#include "tests/models/golden.h"
 
 namespace upres {
 namespace {
 
 TEST(GoldenEdsr, ForwardMatchesPyTorchFromBasicsrKeysAlone) {
-  auto r = testing::basicsr::run_golden("edsr_x4.safetensors", "edsr");
+  auto r = testing::run_golden("edsr_x4.safetensors", "edsr");
   ASSERT_TRUE(r.output.defined());
   EXPECT_EQ(r.hyper.at("scale"), "4");
   EXPECT_EQ(r.hyper.at("num_feat"), "12");
   EXPECT_EQ(r.hyper.at("num_block"), "2");
   EXPECT_EQ(r.hyper.at("channels"), "3");
-  EXPECT_LT(testing::basicsr::rel_error(r.output, r.expected), 1e-5);
+  EXPECT_LT(testing::golden_rel_error(r.output, r.expected), 1e-5);
 }
 
 TEST(GoldenEdsr, X3UpsamplerMatchesPyTorch) {
-  auto r = testing::basicsr::run_golden("edsr_x3.safetensors", "edsr");
+  auto r = testing::run_golden("edsr_x3.safetensors", "edsr");
   ASSERT_TRUE(r.output.defined());
   EXPECT_EQ(r.hyper.at("scale"), "3");
   EXPECT_EQ(r.hyper.at("num_block"), "1");
-  EXPECT_LT(testing::basicsr::rel_error(r.output, r.expected), 1e-5);
+  EXPECT_LT(testing::golden_rel_error(r.output, r.expected), 1e-5);
 }
 
 TEST(GoldenEdsr, ParamsEmaPrefixIsAccepted) {
-  auto r = testing::basicsr::run_golden("edsr_x4.safetensors", "edsr", {}, "params_ema.");
+  auto r = testing::run_golden("edsr_x4.safetensors", "edsr", {}, "params_ema.");
   ASSERT_TRUE(r.output.defined());
-  EXPECT_LT(testing::basicsr::rel_error(r.output, r.expected), 1e-5);
+  EXPECT_LT(testing::golden_rel_error(r.output, r.expected), 1e-5);
 }
 
 TEST(GoldenEdsr, BaselineWithTheSameResScaleAgreesAndAWrongOneDoesNot) {
   // edsr-baseline differs from edsr only in defaults; res_scale is in no shape.
-  auto same = testing::basicsr::run_golden("edsr_x4.safetensors", "edsr-baseline", {{"res_scale", "0.1"}});
+  auto same = testing::run_golden("edsr_x4.safetensors", "edsr-baseline", {{"res_scale", "0.1"}});
   ASSERT_TRUE(same.output.defined());
-  EXPECT_LT(testing::basicsr::rel_error(same.output, same.expected), 1e-5);
-  auto wrong = testing::basicsr::run_golden("edsr_x4.safetensors", "edsr-baseline");  // res_scale 1
+  EXPECT_LT(testing::golden_rel_error(same.output, same.expected), 1e-5);
+  auto wrong = testing::run_golden("edsr_x4.safetensors", "edsr-baseline");  // res_scale 1
   ASSERT_TRUE(wrong.output.defined());
-  EXPECT_GT(testing::basicsr::rel_error(wrong.output, wrong.expected), 1e-3);
+  EXPECT_GT(testing::golden_rel_error(wrong.output, wrong.expected), 1e-3);
 }
 
 }  // namespace

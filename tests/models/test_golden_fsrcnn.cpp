@@ -5,13 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "engine/autograd.h"
-#include "tests/models/golden_classic.h"
+#include "tests/models/golden.h"
 
 namespace upres {
 namespace {
 
 TEST(GoldenFsrcnn, ForwardMatchesPyTorch) {
-  testing::Golden g = testing::open_golden("fsrcnn", "fsrcnn", {{"scale", "3"}});
+  testing::Golden g = testing::open_golden("fsrcnn_golden.safetensors", "fsrcnn", {{"scale", "3"}});
   const models::Hyper& h = g.loaded.hyper;
   // The scale is in no shape (the test passes it); the rest is read off the shapes.
   EXPECT_EQ(h.at("d"), "8");

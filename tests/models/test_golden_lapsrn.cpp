@@ -6,13 +6,13 @@
 
 #include "engine/autograd.h"
 #include "models/lapsrn.h"
-#include "tests/models/golden_classic.h"
+#include "tests/models/golden.h"
 
 namespace upres {
 namespace {
 
 TEST(GoldenLapsrn, ForwardMatchesPyTorch) {
-  testing::Golden g = testing::open_golden("lapsrn", "lapsrn");
+  testing::Golden g = testing::open_golden("lapsrn_golden.safetensors", "lapsrn");
   const models::Hyper& h = g.loaded.hyper;
   EXPECT_EQ(h.at("scale"), "4");
   EXPECT_EQ(h.at("num_feat"), "8");

@@ -9,26 +9,26 @@
 #include "engine/autograd.h"
 #include "engine/ops.h"
 #include "models/registry.h"
-#include "tests/models/basicsr_golden.h"
+#include "tests/models/golden.h"
 
 namespace upres {
 namespace {
 
 TEST(GoldenRrdbnet, ForwardMatchesPyTorchX4FromBasicsrKeysAlone) {
-  auto r = testing::basicsr::run_golden("rrdbnet_x4.safetensors", "rrdbnet");
+  auto r = testing::run_golden("rrdbnet_x4.safetensors", "rrdbnet");
   ASSERT_TRUE(r.output.defined());
   EXPECT_EQ(r.hyper.at("scale"), "4");
   EXPECT_EQ(r.hyper.at("num_feat"), "8");
   EXPECT_EQ(r.hyper.at("num_block"), "1");
   EXPECT_EQ(r.hyper.at("num_grow_ch"), "4");
-  EXPECT_LT(testing::basicsr::rel_error(r.output, r.expected), 1e-5);
+  EXPECT_LT(testing::golden_rel_error(r.output, r.expected), 1e-5);
 }
 
 TEST(GoldenRrdbnet, ForwardMatchesPyTorchX2ThroughPixelUnshuffle) {
-  auto r = testing::basicsr::run_golden("rrdbnet_x2.safetensors", "rrdbnet", {}, "params_ema.");
+  auto r = testing::run_golden("rrdbnet_x2.safetensors", "rrdbnet", {}, "params_ema.");
   ASSERT_TRUE(r.output.defined());
   EXPECT_EQ(r.hyper.at("scale"), "2");
-  EXPECT_LT(testing::basicsr::rel_error(r.output, r.expected), 1e-5);
+  EXPECT_LT(testing::golden_rel_error(r.output, r.expected), 1e-5);
 }
 
 TEST(GoldenRrdbnet, OddInputAtX2IsPaddedAndCroppedBack) {
@@ -44,7 +44,7 @@ TEST(GoldenRrdbnet, OddInputAtX2IsPaddedAndCroppedBack) {
   Tensor y = net->forward(x);
   Tensor y_pad = net->forward(pad(x, 0, 1, 0, 1, PadMode::reflect));
   ASSERT_EQ(y.shape(), (Shape{1, 3, 14, 18}));
-  EXPECT_EQ(testing::basicsr::rel_error(y, crop(y_pad, 0, 0, 14, 18)), 0.0);
+  EXPECT_EQ(testing::golden_rel_error(y, crop(y_pad, 0, 0, 14, 18)), 0.0);
 }
 
 }  // namespace

@@ -5,13 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "engine/autograd.h"
-#include "tests/models/golden_classic.h"
+#include "tests/models/golden.h"
 
 namespace upres {
 namespace {
 
 TEST(GoldenSrcnn, ForwardMatchesPyTorch) {
-  testing::Golden g = testing::open_golden("srcnn", "srcnn");
+  testing::Golden g = testing::open_golden("srcnn_golden.safetensors", "srcnn");
   const models::Hyper& h = g.loaded.hyper;
   // Every hyperparameter the fixture changes is read off the shapes.
   EXPECT_EQ(h.at("channels"), "3");

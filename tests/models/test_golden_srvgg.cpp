@@ -12,25 +12,25 @@
 #include "engine/safetensors.h"
 #include "models/load.h"
 #include "models/registry.h"
-#include "tests/models/basicsr_golden.h"
+#include "tests/models/golden.h"
 
 namespace upres {
 namespace {
 
 TEST(GoldenSrvgg, ForwardMatchesPyTorchFromRealEsrganKeysAlone) {
-  auto r = testing::basicsr::run_golden("srvgg_x4.safetensors", "srvgg");
+  auto r = testing::run_golden("srvgg_x4.safetensors", "srvgg");
   ASSERT_TRUE(r.output.defined());
   EXPECT_EQ(r.hyper.at("scale"), "4");
   EXPECT_EQ(r.hyper.at("num_feat"), "8");
   EXPECT_EQ(r.hyper.at("num_conv"), "3");
   EXPECT_EQ(r.hyper.at("act_type"), "prelu");
-  EXPECT_LT(testing::basicsr::rel_error(r.output, r.expected), 1e-5);
+  EXPECT_LT(testing::golden_rel_error(r.output, r.expected), 1e-5);
 }
 
 TEST(GoldenSrvgg, ParamsPrefixIsAccepted) {
-  auto r = testing::basicsr::run_golden("srvgg_x4.safetensors", "srvgg", {}, "params.");
+  auto r = testing::run_golden("srvgg_x4.safetensors", "srvgg", {}, "params.");
   ASSERT_TRUE(r.output.defined());
-  EXPECT_LT(testing::basicsr::rel_error(r.output, r.expected), 1e-5);
+  EXPECT_LT(testing::golden_rel_error(r.output, r.expected), 1e-5);
 }
 
 TEST(GoldenSrvgg, ReluBodyIsInferredFromMissingSlopes) {

@@ -5,13 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "engine/autograd.h"
-#include "tests/models/golden_classic.h"
+#include "tests/models/golden.h"
 
 namespace upres {
 namespace {
 
 TEST(GoldenVdsr, ForwardMatchesPyTorch) {
-  testing::Golden g = testing::open_golden("vdsr", "vdsr");
+  testing::Golden g = testing::open_golden("vdsr_golden.safetensors", "vdsr");
   const models::Hyper& h = g.loaded.hyper;
   EXPECT_EQ(h.at("channels"), "1");
   EXPECT_EQ(h.at("num_feat"), "8");
