@@ -167,13 +167,7 @@ void conv2d_backward_weight(const kern::Context& ctx, const kern::ConvShape& s, 
   const int64_t bands = (s.Hout + rows - 1) / rows, tasks = s.N * s.groups * bands;
   const bool pointwise = is_pointwise(s);
   const int64_t wsize = s.Cout * K, col_floats = pointwise ? 0 : K * rows * s.Wout;
-  // dw sums over every task. Each thread sums its tasks into a private copy of dw
-  // (small: Cout*K floats), and the copies are added at the end.
-  const int threads = num_threads(ctx);
-  const bool split = threads > 1 && tasks >= threads;
-  const int copies = split ? threads : 1;
-  std::vector<float> partial(static_cast<size_t>(split ? copies * wsize : 0), 0.0f);
-  std::fill(dw, dw + wsize, 0.0f);
+  // dw sums over every task: per-thread copies, added at the end (parallel.h).
   auto task = [&](int64_t t, const kern::Context& c, float* col, float* acc) {
     const int64_t band = t % bands, g = (t / bands) % s.groups, n = t / bands / s.groups;
     const int64_t oh0 = band * rows, oh1 = std::min(s.Hout, oh0 + rows), len = (oh1 - oh0) * s.Wout;
@@ -189,30 +183,14 @@ void conv2d_backward_weight(const kern::Context& ctx, const kern::ConvShape& s, 
     gemm(c, false, true, cog, K, len, 1.0f, dy + (n * s.Cout + g * cog) * P + oh0 * s.Wout, P, B,
          ldb, 1.0f, acc + g * cog * K, K);
   };
-  if (!split) {
-    std::vector<float> col(static_cast<size_t>(col_floats));
-    for (int64_t t = 0; t < tasks; ++t) task(t, ctx, col.data(), dw);
-    return;
-  }
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads)
-#endif
-  {
-    kern::Context inner = ctx;
-    inner.threads = 1;
-    int me = 0;
-#ifdef _OPENMP
-    me = omp_get_thread_num();
-#endif
-    std::vector<float> col(static_cast<size_t>(col_floats));
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-    for (int64_t t = 0; t < tasks; ++t) task(t, inner, col.data(), partial.data() + me * wsize);
-  }
+  const std::vector<float> copies = run_tasks_summed(ctx, tasks, col_floats, wsize, task);
+  const int64_t n_copies = static_cast<int64_t>(copies.size()) / std::max<int64_t>(wsize, 1);
   parallel_for(ctx, wsize, [&](int64_t lo, int64_t hi) {
-    for (int c = 0; c < copies; ++c)
-      for (int64_t i = lo; i < hi; ++i) dw[i] += partial[static_cast<size_t>(c * wsize + i)];
+    for (int64_t i = lo; i < hi; ++i) {
+      float sum = 0.0f;
+      for (int64_t c = 0; c < n_copies; ++c) sum += copies[static_cast<size_t>(c * wsize + i)];
+      dw[i] = sum;
+    }
   });
 }
 

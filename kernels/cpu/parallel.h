@@ -69,4 +69,39 @@ void run_tasks(const kern::Context& ctx, int64_t tasks, int64_t scratch_floats, 
 }
 
 
+// run_tasks for tasks that all add into one accumulator of `acc_floats` (a weight
+// gradient): task(t, inner_ctx, scratch, acc). In the parallel case each thread
+// sums its tasks into a private zeroed copy (static schedule: the sum depends on
+// the thread count, not on timing); else one copy and the caller's ctx, so the
+// task's inner loops are threaded. Returns the copies, one after another (their
+// number is size / acc_floats); the caller adds them up.
+template <typename Task>
+std::vector<float> run_tasks_summed(const kern::Context& ctx, int64_t tasks, int64_t scratch_floats,
+                                    int64_t acc_floats, Task&& task) {
+  const int threads = num_threads(ctx);
+  if (threads <= 1 || tasks < threads) {
+    std::vector<float> acc(static_cast<size_t>(acc_floats), 0.0f), scratch(static_cast<size_t>(scratch_floats));
+    for (int64_t t = 0; t < tasks; ++t) task(t, ctx, scratch.data(), acc.data());
+    return acc;
+  }
+  std::vector<float> acc(static_cast<size_t>(threads * acc_floats), 0.0f);
+#ifdef _OPENMP
+#pragma omp parallel num_threads(threads)
+#endif
+  {
+    kern::Context inner = ctx;
+    inner.threads = 1;
+    int me = 0;
+#ifdef _OPENMP
+    me = omp_get_thread_num();
+#endif
+    std::vector<float> scratch(static_cast<size_t>(scratch_floats));
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (int64_t t = 0; t < tasks; ++t) task(t, inner, scratch.data(), acc.data() + me * acc_floats);
+  }
+  return acc;
+}
+
 }  // namespace upres::cpu

@@ -273,8 +273,8 @@ void forward_impl(const kern::Context& ctx, const kern::ConvShape& s, const floa
 // dw through the same transforms: Y = A^T (U . V) A is linear in U, so
 //   dL/dU[xi] = sum over tiles of (A dY A^T)[xi] . V[xi]   (a^2 GEMMs over tiles)
 //   dL/dg     = G^T (dL/dU) G                             (per filter, in double)
-// Each thread sums its blocks into a private dU (static schedule: the result
-// depends on the thread count, not on timing), then the copies are added.
+// Each thread sums its blocks into a private dU (run_tasks_summed, parallel.h),
+// then the copies are added.
 template <int M, int R>
 void backward_weight_impl(const kern::Context& ctx, const kern::ConvShape& s, const float* x, const float* dy,
                           float* dw) {
@@ -283,8 +283,6 @@ void backward_weight_impl(const kern::Context& ctx, const kern::ConvShape& s, co
   const int64_t Cin = s.Cin, Cout = s.Cout, Hout = s.Hout, Wout = s.Wout, usize = AA * Cout * Cin;
   const Tiling<M, R> tl(s);
   const int64_t tasks = s.N * tl.blocks, window = Cin * tl.Hb * tl.Wb;
-  const int threads = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(num_threads(ctx), tasks)));
-  std::vector<float> dU(static_cast<size_t>(threads * usize), 0.0f);
 
   auto task = [&](int64_t t, const kern::Context& c, float* buf, float* acc) {
     const int64_t n = t / tl.blocks;
@@ -323,35 +321,15 @@ void backward_weight_impl(const kern::Context& ctx, const kern::ConvShape& s, co
       gemm(c, false, true, Cout, Cin, nt, 1.0f, Gy + xi * Cout * kTiles, kTiles, V + xi * Cin * kTiles, kTiles, 1.0f,
            acc + xi * Cout * Cin, Cin);
   };
-  const int64_t scratch = AA * (Cin + Cout) * kTiles + window;
-  if (threads == 1) {
-    std::vector<float> buf(static_cast<size_t>(scratch));
-    for (int64_t t = 0; t < tasks; ++t) task(t, ctx, buf.data(), dU.data());
-  } else {
-#ifdef _OPENMP
-#pragma omp parallel num_threads(threads)
-#endif
-    {
-      kern::Context inner = ctx;
-      inner.threads = 1;
-      int me = 0;
-#ifdef _OPENMP
-      me = omp_get_thread_num();
-#endif
-      std::vector<float> buf(static_cast<size_t>(scratch));
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-      for (int64_t t = 0; t < tasks; ++t) task(t, inner, buf.data(), dU.data() + me * usize);
-    }
-  }
+  const std::vector<float> dU = run_tasks_summed(ctx, tasks, AA * (Cin + Cout) * kTiles + window, usize, task);
+  const int64_t copies = static_cast<int64_t>(dU.size()) / usize;
   // dw[co][ci] = G^T (sum of the copies of dU) G, in double.
   parallel_for(ctx, Cout * Cin, [&](int64_t lo, int64_t hi) {
     for (int64_t i = lo; i < hi; ++i) {
       double u[AA];
       for (int xi = 0; xi < AA; ++xi) {
         double sum = 0;
-        for (int c = 0; c < threads; ++c) sum += dU[static_cast<size_t>(c * usize + xi * Cout * Cin + i)];
+        for (int64_t c = 0; c < copies; ++c) sum += dU[static_cast<size_t>(c * usize + xi * Cout * Cin + i)];
         u[xi] = sum;
       }
       for (int j = 0; j < R; ++j)
