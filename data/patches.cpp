@@ -58,6 +58,7 @@ PatchSet::PatchSet(const std::string& dir, const PatchOptions& opt) : opt_(opt) 
     const size_t comma = dir.find(',', start);
     const std::string one = dir.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
     UPRES_CHECK(fs::is_directory(one, ec), "training data: '", one, "' is not a folder");
+    folders_.push_back(one);
     std::vector<fs::path> here;
     for (const auto& e : fs::directory_iterator(one, ec))
       if (e.is_regular_file() && is_image_file(e.path())) here.push_back(e.path());

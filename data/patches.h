@@ -62,12 +62,14 @@ class PatchSet {
   PatchSet(const std::string& dir, const PatchOptions& opt);
   size_t size() const { return hr_.size(); }
   size_t skipped() const { return skipped_; }
+  const std::vector<std::string>& folders() const { return folders_; }  // `dir`, split at the commas
   const PatchOptions& options() const { return opt_; }
   // Batch `index` of the run seeded `seed` (see the header comment).
   Batch make_batch(uint64_t seed, int64_t index, int batch) const;
 
  private:
   PatchOptions opt_;
+  std::vector<std::string> folders_;
   DegradePipeline pipeline_;
   bool fixed_lr_ = false;          // pipeline is a plain resize: LR made once
   std::vector<Image> hr_, lr_;     // lr_ only when fixed_lr_

@@ -158,13 +158,11 @@ std::string canonical(const losses::LossSpec& spec) {
 }
 
 // "T91,BSD200" for --train ../data/T91,../data/BSD200: the folders' own names.
-std::string folder_names(const std::string& dirs) {
-  std::string names, item;
-  std::stringstream ss(dirs);
-  while (std::getline(ss, item, ',')) {
-    std::filesystem::path p(item);
+std::string folder_names(const data::PatchSet& set) {
+  std::string names;
+  for (std::filesystem::path p : set.folders()) {
     if (p.filename().empty()) p = p.parent_path();  // "T91/"
-    if (!item.empty()) names += (names.empty() ? "" : ",") + p.filename().string();
+    names += (names.empty() ? "" : ",") + p.filename().string();
   }
   return names;
 }
@@ -354,7 +352,7 @@ int cmd_train(int argc, char** argv) {
   auto save_model = [&](const std::string& path, models::SRNetwork& m, int64_t step) {
     Metadata meta = m.metadata();
     meta["trained_by"] = "upres train";
-    meta["train_data"] = folder_names(dir);
+    meta["train_data"] = folder_names(set);
     meta["train_steps"] = std::to_string(step);
     meta["degradation"] = pipeline;
     meta["loss"] = loss_name;
