@@ -12,44 +12,17 @@
 #include <vector>
 
 #include "kernels/cpu/conv.h"
+#include "tests/kernels/conv_cases.h"
 
 namespace {
 
 using upres::kern::ConvShape;
 using upres::kern::Context;
 
-ConvShape make_shape(int64_t N, int64_t Cin, int64_t H, int64_t W, int64_t Cout, int64_t KH,
-                     int64_t KW, int64_t stride, int64_t pad, int64_t dil, int64_t groups) {
-  ConvShape s;
-  s.N = N, s.Cin = Cin, s.H = H, s.W = W, s.Cout = Cout, s.KH = KH, s.KW = KW;
-  s.stride_h = s.stride_w = stride;
-  s.pad_h = s.pad_w = pad;
-  s.dilation_h = s.dilation_w = dil;
-  s.groups = groups;
-  s.set_output_size();
-  return s;
-}
-
-std::string name(const ConvShape& s) {
-  std::ostringstream os;
-  os << "N" << s.N << " Cin" << s.Cin << " " << s.H << "x" << s.W << " Cout" << s.Cout << " k"
-     << s.KH << "x" << s.KW << " s" << s.stride_h << "," << s.stride_w << " p" << s.pad_h << ","
-     << s.pad_w << " d" << s.dilation_h << "," << s.dilation_w << " g" << s.groups;
-  return os.str();
-}
-
-std::vector<float> rand_vec(int64_t n, std::mt19937& gen) {
-  std::uniform_real_distribution<float> d(-1.f, 1.f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = d(gen);
-  return v;
-}
-
-double max_diff(const std::vector<float>& a, const std::vector<float>& b) {
-  double m = 0;
-  for (size_t i = 0; i < a.size(); ++i) m = std::max(m, std::fabs(double(a[i]) - b[i]));
-  return m;
-}
+using upres::testing::conv::make_shape;
+using upres::testing::conv::max_diff;
+using upres::testing::conv::name;
+using upres::testing::conv::rand_vec;
 
 std::vector<ConvShape> table() {
   std::vector<ConvShape> t = {

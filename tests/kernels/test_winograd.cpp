@@ -12,31 +12,19 @@
 
 #include "kernels/cpu/conv.h"
 #include "kernels/cpu/winograd.h"
+#include "tests/kernels/conv_cases.h"
 
 namespace {
 
 using upres::kern::ConvShape;
 using upres::kern::Context;
 
+using upres::testing::conv::name;
+using upres::testing::conv::rand_vec;
+
+// Stride 1, no dilation, one group: what Winograd takes.
 ConvShape shape(int64_t N, int64_t Cin, int64_t H, int64_t W, int64_t Cout, int64_t K, int64_t pad) {
-  ConvShape s;
-  s.N = N, s.Cin = Cin, s.H = H, s.W = W, s.Cout = Cout, s.KH = s.KW = K;
-  s.pad_h = s.pad_w = pad;
-  s.set_output_size();
-  return s;
-}
-
-std::string name(const ConvShape& s) {
-  return "N" + std::to_string(s.N) + " Cin" + std::to_string(s.Cin) + " " + std::to_string(s.H) + "x" +
-         std::to_string(s.W) + " Cout" + std::to_string(s.Cout) + " k" + std::to_string(s.KH) + " p" +
-         std::to_string(s.pad_h);
-}
-
-std::vector<float> rand_vec(int64_t n, std::mt19937& gen) {
-  std::uniform_real_distribution<float> d(-1.f, 1.f);
-  std::vector<float> v(static_cast<size_t>(n));
-  for (float& x : v) x = d(gen);
-  return v;
+  return upres::testing::conv::make_shape(N, Cin, H, W, Cout, K, K, 1, pad, 1, 1);
 }
 
 // Largest |a - b| relative to the largest |b| (the output's scale).
