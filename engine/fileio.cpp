@@ -84,63 +84,69 @@ std::string read_file(const std::string& path, std::uint64_t max_bytes) {
 
 // ---- atomic writing --------------------------------------------------------------------
 
-namespace {
-
-// Removes the temporary file unless dismissed; closes its descriptor.
-struct TempFile {
-  std::string path;
-  int fd = -1;
-  bool keep = false;
-  ~TempFile() {
-    if (fd >= 0) ::close(fd);
-    if (!keep) ::unlink(path.c_str());
-  }
-};
-
-}  // namespace
-
-void write_file_atomic(const std::string& path, std::string_view bytes) {
-  UPRES_CHECK(!path.empty(), "write_file_atomic: empty path");
+AtomicFile::AtomicFile(const std::string& path) : path_(path) {
+  UPRES_CHECK(!path.empty(), "AtomicFile: empty path");
   UPRES_CHECK(path.back() != '/', "cannot write '", path, "': the path names a directory");
-
   static std::atomic<unsigned> counter{0};
-  TempFile tmp;
-  tmp.path = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  tmp_ = path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   do {
-    tmp.fd = ::open(tmp.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  } while (tmp.fd < 0 && errno == EINTR);
-  if (tmp.fd < 0) {
-    int err = errno;
-    tmp.keep = true;  // nothing was created
-    UPRES_FAIL("cannot write '", path, "': creating the temporary file '", tmp.path, "' failed: ", errno_text(err));
-  }
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  } while (fd_ < 0 && errno == EINTR);
+  if (fd_ < 0)
+    UPRES_FAIL("cannot write '", path, "': creating the temporary file '", tmp_, "' failed: ", errno_text(errno));
+}
 
+AtomicFile::AtomicFile(AtomicFile&& o) noexcept
+    : path_(std::move(o.path_)), tmp_(std::move(o.tmp_)), fd_(o.fd_), committed_(o.committed_), written_(o.written_) {
+  o.fd_ = -1;
+  o.committed_ = true;  // the moved-from object owns no temporary file
+}
+
+AtomicFile::~AtomicFile() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(tmp_.c_str());
+}
+
+void AtomicFile::write(const void* data, std::size_t n) {
+  UPRES_CHECK(fd_ >= 0 && !committed_, "cannot write '", path_, "': the file is already committed");
+  const char* p = static_cast<const char*>(data);
   std::size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t w = ::write(tmp.fd, bytes.data() + done, bytes.size() - done);
+  while (done < n) {
+    ssize_t w = ::write(fd_, p + done, n - done);
     if (w < 0) {
       if (errno == EINTR) continue;
-      UPRES_FAIL("cannot write '", path, "': writing the temporary file failed after ", done, " of ", bytes.size(),
+      UPRES_FAIL("cannot write '", path_, "': writing the temporary file failed after ", written_ + done,
                  " bytes: ", errno_text(errno));
     }
     done += static_cast<std::size_t>(w);
   }
-  if (::fsync(tmp.fd) != 0)
-    UPRES_FAIL("cannot write '", path, "': fsync of the temporary file failed: ", errno_text(errno));
-  int fd = tmp.fd;
-  tmp.fd = -1;
+  written_ += n;
+}
+
+void AtomicFile::commit() {
+  UPRES_CHECK(fd_ >= 0 && !committed_, "cannot write '", path_, "': the file is already committed");
+  if (::fsync(fd_) != 0)
+    UPRES_FAIL("cannot write '", path_, "': fsync of the temporary file failed: ", errno_text(errno));
+  int fd = fd_;
+  fd_ = -1;
   if (::close(fd) != 0)  // NFS and some filesystems report write errors only here
-    UPRES_FAIL("cannot write '", path, "': closing the temporary file failed: ", errno_text(errno));
-  if (::rename(tmp.path.c_str(), path.c_str()) != 0)
-    UPRES_FAIL("cannot write '", path, "': renaming the temporary file over it failed: ", errno_text(errno));
-  tmp.keep = true;  // it is the target now
+    UPRES_FAIL("cannot write '", path_, "': closing the temporary file failed: ", errno_text(errno));
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0)
+    UPRES_FAIL("cannot write '", path_, "': renaming the temporary file over it failed: ", errno_text(errno));
+  committed_ = true;  // it is the target now
 
   // Make the rename itself durable. Best effort: some filesystems refuse fsync on directories.
-  int dfd = ::open(parent_dir(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dfd = ::open(parent_dir(path_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
     (void)::fsync(dfd);
     ::close(dfd);
   }
+}
+
+void write_file_atomic(const std::string& path, std::string_view bytes) {
+  AtomicFile f(path);
+  f.write(bytes.data(), bytes.size());
+  f.commit();
 }
 
 }  // namespace upres
