@@ -1,4 +1,4 @@
-// image.cpp - Image <-> files (stb_image in; stb_image_write and data/png16 out) and <-> tensors.
+// image.cpp - Image <-> files (stb_image in; data/png_writer and stb_image_write out) and <-> tensors.
 #include "data/image.h"
 
 #include <stb_image.h>
@@ -18,7 +18,7 @@
 
 #include "engine/error.h"
 #include "data/image_header.h"
-#include "data/png16.h"
+#include "data/png_writer.h"
 #include "engine/fileio.h"
 
 namespace upres::data {
@@ -160,11 +160,6 @@ void check_encodable(const Image& img, const char* what) {
               img.pixels.size(), " samples, expected ", img.plane_size() * img.channels);
 }
 
-// clamp(x, 0, 1) (NaN -> 0) rounded to the nearest of `top` + 1 levels.
-inline long quantize(float v, double top) {
-  const double x = v == v ? std::min(std::max(static_cast<double>(v), 0.0), 1.0) : 0.0;
-  return std::lround(x * top);
-}
 
 // The first `channels` planes, interleaved (HWC) as 8-bit samples.
 std::vector<unsigned char> to_hwc8(const Image& img, int channels) {
@@ -172,7 +167,7 @@ std::vector<unsigned char> to_hwc8(const Image& img, int channels) {
   std::vector<unsigned char> hwc(static_cast<size_t>(n * channels));
   for (int ch = 0; ch < channels; ++ch) {
     const float* src = img.plane(ch);
-    for (int64_t i = 0; i < n; ++i) hwc[static_cast<size_t>(i * channels + ch)] = static_cast<unsigned char>(quantize(src[i], 255.0));
+    for (int64_t i = 0; i < n; ++i) hwc[static_cast<size_t>(i * channels + ch)] = static_cast<unsigned char>(quantize_sample(src[i], 255.0));
   }
   return hwc;
 }
@@ -183,16 +178,6 @@ void append_bytes(void* ctx, void* data, int size) {
   o->insert(o->end(), p, p + size);
 }
 
-std::vector<unsigned char> encode_png16_image(const Image& img) {
-  const int c = img.channels;
-  const int64_t n = img.plane_size();
-  std::vector<std::uint16_t> hwc(static_cast<size_t>(n * c));
-  for (int ch = 0; ch < c; ++ch) {
-    const float* src = img.plane(ch);
-    for (int64_t i = 0; i < n; ++i) hwc[static_cast<size_t>(i * c + ch)] = static_cast<std::uint16_t>(quantize(src[i], 65535.0));
-  }
-  return encode_png16(img.width, img.height, c, hwc.data());
-}
 
 std::string lower_extension(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
@@ -221,10 +206,11 @@ std::vector<unsigned char> encode_image(const Image& img, ImageFormat format, co
     case ImageFormat::png: {
       const int bits = options.png_bit_depth == 0 ? (img.bit_depth == 16 ? 16 : 8) : options.png_bit_depth;
       UPRES_CHECK(bits == 8 || bits == 16, "encode_image: PNG bit depth ", bits, "; expected 8 or 16");
-      if (bits == 16) return encode_png16_image(img);
-      std::vector<unsigned char> hwc = to_hwc8(img, c);
-      ok = stbi_write_png_to_func(append_bytes, &out, img.width, img.height, c, hwc.data(), img.width * c);
-      break;
+      PngEncoder png(img.width, img.height, c, bits,
+                     [&](const unsigned char* b, std::size_t n) { out.insert(out.end(), b, b + n); });
+      png.write_rows(img);
+      png.finish();
+      return out;
     }
     case ImageFormat::jpeg: {
       UPRES_CHECK(options.jpeg_quality >= 1 && options.jpeg_quality <= 100, "encode_image: JPEG quality ",

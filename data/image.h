@@ -16,7 +16,7 @@
 // unsupported format, zero size, too many pixels).
 //
 // Writing, chosen by the file extension: .png (8 bits, or 16 bits when bit_depth is
-// 16: stb_image_write cannot write 16-bit PNGs, data/png16.h does), .jpg/.jpeg
+// 16; our encoder, data/png_writer.h, which can also stream), .jpg/.jpeg
 // (stb_image_write, quality 1..100, default 95; JPEG has no alpha, so an alpha plane
 // is dropped) and .bmp (24-bit, or 32-bit with alpha; BMP has no grey, so grey is
 // written as R = G = B and reads back as RGB). Samples are clamped to [0, 1] (NaN to
@@ -26,6 +26,8 @@
 // half-written file and never damages an existing one.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,6 +35,13 @@
 #include "engine/tensor.h"
 
 namespace upres::data {
+
+// A sample as files store it: clamp(v, 0, 1) (NaN -> 0), rounded to the nearest of
+// top + 1 levels (top = 255 or 65535). Every encoder quantizes with this.
+inline long quantize_sample(float v, double top) {
+  const double x = v == v ? std::min(std::max(static_cast<double>(v), 0.0), 1.0) : 0.0;
+  return std::lround(x * top);
+}
 
 struct Image {
   int width = 0, height = 0, channels = 0;

@@ -3,7 +3,7 @@
 
 #include <cstring>
 
-#include "data/png16.h"
+#include "data/png_writer.h"  // png_crc32
 
 namespace upres::data {
 namespace {
