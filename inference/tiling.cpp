@@ -2,6 +2,7 @@
 #include "inference/tiling.h"
 
 #include <algorithm>
+#include <deque>
 
 #include "engine/error.h"
 
@@ -91,6 +92,72 @@ data::Image run_tiled(const TileFn& fn, const data::Image& img, int64_t scale, i
     for (int64_t i = 0; i < W * H; ++i) p[i] /= wsum[i];
   }
   return out;
+}
+
+void run_banded(const TileFn& fn, const data::Image& img, int64_t scale, int64_t band, int64_t overlap,
+                const RowSink& sink) {
+  UPRES_CHECK(scale >= 1, "run_banded: scale ", scale, ", expected >= 1");
+  UPRES_CHECK(!img.empty(), "run_banded: empty image");
+  const std::vector<Span> ys = split_axis(img.height, band, overlap);
+  const int64_t W = img.width * scale;
+  const int C = img.channels;
+  auto check = [&](const data::Image& r, int64_t lr_rows) {
+    UPRES_CHECK(r.width == W && r.height == lr_rows * scale && r.channels == C, "run_banded: a ", img.width, "x",
+                lr_rows, "x", C, " band came back ", r.width, "x", r.height, "x", r.channels, ", expected ", W, "x",
+                lr_rows * scale, "x", C);
+  };
+  if (ys.size() == 1) {  // one band: exactly the unbanded run
+    const data::Image r = fn(img);
+    check(r, img.height);
+    sink(r, 0);
+    return;
+  }
+  // Output rows that bands have written to but that a later band may still
+  // reach: row first + k is pending[k], its C planes side by side, and its weight.
+  struct Row {
+    std::vector<float> v;  // [C][W]
+    float w = 0.0f;
+  };
+  std::deque<Row> pending;
+  int64_t first = 0;  // the output row pending.front() is
+  auto emit = [&](int64_t upto) {  // rows [first, upto) are final: normalise and send them
+    const int64_t k = upto - first;
+    if (k <= 0) return;
+    data::Image rows(static_cast<int>(W), static_cast<int>(k), C);
+    for (int64_t y = 0; y < k; ++y) {
+      const Row& r = pending[static_cast<size_t>(y)];
+      for (int c = 0; c < C; ++c) {
+        float* dst = rows.plane(c) + y * W;
+        const float* src = r.v.data() + c * W;
+        for (int64_t x = 0; x < W; ++x) dst[x] = src[x] / r.w;  // the weights sum to 1 up to rounding
+      }
+    }
+    pending.erase(pending.begin(), pending.begin() + k);
+    sink(rows, first);
+    first = upto;
+  };
+  for (size_t i = 0; i < ys.size(); ++i) {
+    const Span& sy = ys[i];
+    const int64_t wh = sy.win_end - sy.win_begin;
+    const data::Image r = fn(data::crop(img, static_cast<int>(sy.win_begin), 0, static_cast<int>(wh), img.width));
+    check(r, wh);
+    for (int64_t y = 0; y < wh * scale; ++y) {
+      const int64_t Y = sy.win_begin * scale + y;
+      const float w = blend_weight(ys, i, Y, scale, overlap);
+      if (w == 0.0f) continue;
+      UPRES_CHECK(Y >= first, "run_banded: internal: row ", Y, " was already sent");
+      while (first + static_cast<int64_t>(pending.size()) <= Y) pending.push_back(Row{std::vector<float>(static_cast<size_t>(C * W), 0.0f), 0.0f});
+      Row& row = pending[static_cast<size_t>(Y - first)];
+      row.w += w;
+      for (int c = 0; c < C; ++c) {
+        const float* src = r.plane(c) + y * W;
+        float* dst = row.v.data() + c * W;
+        for (int64_t x = 0; x < W; ++x) dst[x] += w * src[x];
+      }
+    }
+    // The next band's window starts at its win_begin: rows above it are final.
+    emit(i + 1 < ys.size() ? ys[i + 1].win_begin * scale : img.height * scale);
+  }
 }
 
 }  // namespace upres::inference

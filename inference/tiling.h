@@ -61,4 +61,19 @@ using TileFn = std::function<data::Image(const data::Image&)>;
 // `fn` must return an image exactly `scale` times the size of its input.
 data::Image run_tiled(const TileFn& fn, const data::Image& img, int64_t scale, int64_t tile, int64_t overlap);
 
+// Receives finished output rows, top to bottom: `rows` is full-width and holds
+// output rows [first, first + rows.height).
+using RowSink = std::function<void(const data::Image& rows, int64_t first)>;
+
+// The same blend with the grid cut along y only, streamed: `fn` runs on
+// horizontal bands of at most `band` LR rows (each with `overlap` rows of
+// context), and every output row goes to `sink` as soon as no later band can
+// reach it. So the output never exists whole: memory is a few bands of the
+// output's width, whatever its height (`upres upscale` writes PNGs this way,
+// data/png_writer.h). `fn` may tile each band further (run_tiled). The result is
+// run_tiled's with one column of tiles: equal to the untiled one under the same
+// condition, overlap >= 2 x the receptive-field radius.
+void run_banded(const TileFn& fn, const data::Image& img, int64_t scale, int64_t band, int64_t overlap,
+                const RowSink& sink);
+
 }  // namespace upres::inference

@@ -201,3 +201,57 @@ TEST(Tiling, PeakTensorMemoryIsThatOfOneWindow) {
   EXPECT_LE(tiled, one_window + one_window / 20) << "tiled peak " << tiled << " vs one 24x24 window " << one_window;
   EXPECT_GT(untiled, 8 * tiled) << "untiled " << untiled << " tiled " << tiled;
 }
+
+// run_banded: the streamed form. Rows arrive in order, each exactly once, and
+// together equal the unbanded result up to the rounding of the blend (w1 v + w2 v)
+// / (w1 + w2): for bicubic (4 taps: an overlap >= 4 reaches past them) and for
+// ESPCN (radius 4, overlap 8) - and visibly not with too little overlap.
+namespace {
+data::Image banded(const inference::TileFn& fn, const data::Image& img, int64_t scale, int64_t band,
+                   int64_t overlap, int* pieces) {
+  data::Image out(static_cast<int>(img.width * scale), static_cast<int>(img.height * scale), img.channels);
+  int64_t next = 0;
+  *pieces = 0;
+  inference::run_banded(fn, img, scale, band, overlap, [&](const data::Image& rows, int64_t first) {
+    EXPECT_EQ(first, next) << "rows arrive top to bottom, each once";
+    EXPECT_EQ(rows.width, out.width);
+    for (int c = 0; c < out.channels; ++c)
+      for (int y = 0; y < rows.height; ++y)
+        for (int x = 0; x < rows.width; ++x) out.at(c, static_cast<int>(first) + y, x) = rows.at(c, y, x);
+    next = first + rows.height;
+    ++*pieces;
+  });
+  EXPECT_EQ(next, out.height) << "every row was sent";
+  return out;
+}
+}  // namespace
+
+TEST(Tiling, BandedEqualsUnbandedRowByRow) {
+  struct Case {
+    int w, h, c;
+    int64_t scale, band, overlap;
+  };
+  // Heights that the bands do not divide; one band; bands of exactly 2 x overlap.
+  const Case cases[] = {{11, 37, 3, 2, 10, 4}, {9, 29, 1, 3, 16, 8}, {13, 23, 4, 4, 8, 4}, {7, 12, 2, 2, 100, 4}};
+  for (const Case& k : cases) {
+    const data::Image img = random_image(k.w, k.h, k.c, 5);
+    inference::TileFn bic = [&](const data::Image& t) { return inference::bicubic_upscale(t, k.scale); };
+    int pieces = 0;
+    const data::Image b = banded(bic, img, k.scale, k.band, k.overlap, &pieces);
+    EXPECT_LE(max_abs_diff(b, bic(img)), 1e-6f) << k.w << "x" << k.h << " band " << k.band;
+    EXPECT_EQ(pieces, static_cast<int>(inference::split_axis(k.h, k.band, k.overlap).size()));
+  }
+  for (int64_t overlap : {8, 2}) {
+    Rng rng(3);
+    auto net = models::build_network("espcn", {{"channels", "1"}, {"scale", "3"}}, rng);
+    const data::Image img = random_image(15, 41, 1, 9);
+    inference::TileFn fn = [&](const data::Image& t) { return inference::run_network(*net, t, Device::cpu); };
+    int pieces = 0;
+    const float err = max_abs_diff(banded(fn, img, 3, 2 * overlap, overlap, &pieces), fn(img));
+    EXPECT_GT(pieces, 2);
+    if (overlap >= 8)
+      EXPECT_LE(err, 1e-5f);
+    else
+      EXPECT_GT(err, 1e-4f) << "overlap 2 < 2 x radius 4 should be visible";
+  }
+}

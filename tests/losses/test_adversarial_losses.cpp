@@ -39,7 +39,9 @@ TEST(AdversarialLosses, GeneratorAndDiscriminatorMatchPyTorch) {
           // "nan": PyTorch gave no gradient (the loss does not read that input).
           const bool none = std::all_of(g.begin(), g.end(), [](double v) { return std::isnan(v) || v == 0.0; });
           if (!t.grad().defined() || none) {
-            if (t.grad().defined()) EXPECT_LE(ut::max_abs_diff(t.grad(), Tensor::zeros(t.shape(), dev)), 0.0);
+            if (t.grad().defined()) {
+              EXPECT_LE(ut::max_abs_diff(t.grad(), Tensor::zeros(t.shape(), dev)), 0.0);
+            }
             EXPECT_TRUE(none) << key << ": no gradient reached " << name;
             continue;
           }
