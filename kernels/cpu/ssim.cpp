@@ -143,39 +143,15 @@ void downsample_mean2(const kern::Context& ctx, int64_t height, int64_t width, c
 
 void ssim_backward(const kern::Context& ctx, const kern::WindowShape& s, const double* g, double c1, double c2,
                    const double* x, const double* y, double* work, double* dx) {
-  const int64_t H = s.height, W = s.width, k = s.taps, oh = s.out_height(), ow = s.out_width();
-  const int64_t positions = s.planes * oh * ow;
+  const int64_t H = s.height, W = s.width, k = s.taps;
+  const int64_t positions = s.planes * s.out_plane();
   double *a = work, *b = a + positions, *c = b + positions;
-  // 1. Per window position: the moments, then the coefficients a, b, c.
+  // 1. Per window position: the moments, then the coefficients a, b, c (kernels/shapes/ssim.h,
+  //    shared with the CUDA kernel).
   parallel_for(
       ctx, positions,
       [&](int64_t lo, int64_t hi) {
-        for (int64_t p = lo; p < hi; ++p) {
-          const int64_t plane = p / (oh * ow), oy = (p / ow) % oh, ox = p % ow;
-          const double* xp = x + plane * H * W;
-          const double* yp = y + plane * H * W;
-          double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-          for (int64_t i = 0; i < k; ++i)
-            for (int64_t j = 0; j < k; ++j) {
-              const double w = g[i] * g[j];
-              const double u = xp[(oy + i) * W + ox + j], v = yp[(oy + i) * W + ox + j];
-              sx += w * u;
-              sy += w * v;
-              sxx += w * u * u;
-              syy += w * v * v;
-              sxy += w * u * v;
-            }
-          const double vx = sxx - sx * sx, vy = syy - sy * sy, cov = sxy - sx * sy;
-          const double a1 = 2.0 * sx * sy + c1, b1 = sx * sx + sy * sy + c1;
-          const double a2 = 2.0 * cov + c2, b2 = vx + vy + c2;
-          const double l = a1 / b1, cs = a2 / b2;
-          const double d_mu = 2.0 * cs * (sy - l * sx) / b1;
-          const double d_var = -l * cs / b2;
-          const double d_cov = 2.0 * l / b2;
-          a[p] = d_mu - 2.0 * sx * d_var - sy * d_cov;
-          b[p] = d_var;
-          c[p] = d_cov;
-        }
+        for (int64_t p = lo; p < hi; ++p) kern::ssim_coefficients_at(s, g, c1, c2, x, y, p, a, b, c);
       },
       1 + 32768 / (5 * k * k + 1));
   // 2. Per pixel: gather the positions whose window covers it (the transpose of the filter).
@@ -183,25 +159,7 @@ void ssim_backward(const kern::Context& ctx, const kern::WindowShape& s, const d
   parallel_for(
       ctx, s.planes * H * W,
       [&](int64_t lo, int64_t hi) {
-        for (int64_t q = lo; q < hi; ++q) {
-          const int64_t plane = q / (H * W), qy = (q / W) % H, qx = q % W;
-          const int64_t base = plane * oh * ow;
-          double ga = 0, gb = 0, gc = 0;
-          for (int64_t i = 0; i < k; ++i) {
-            const int64_t py = qy - i;  // position row whose window row i is qy
-            if (py < 0 || py >= oh) continue;
-            for (int64_t j = 0; j < k; ++j) {
-              const int64_t px = qx - j;
-              if (px < 0 || px >= ow) continue;
-              const double w = g[i] * g[j];
-              const int64_t p = base + py * ow + px;
-              ga += w * a[p];
-              gb += w * b[p];
-              gc += w * c[p];
-            }
-          }
-          dx[q] = inv_m * (ga + 2.0 * x[q] * gb + y[q] * gc);
-        }
+        for (int64_t q = lo; q < hi; ++q) dx[q] = kern::ssim_gather_at(s, g, inv_m, x, y, a, b, c, q);
       },
       1 + 32768 / (3 * k * k + 1));
 }

@@ -108,64 +108,20 @@ __global__ void downsample_mean2_kernel(int64_t height, int64_t width, const dou
   }
 }
 
-// Pass 1 of the gradient (formulas in kernels/cpu/ssim.h): per window position the moments, in
-// the order of the cpu reference (direct taps^2 sum with w = g[i] g[j]), then a, b, c.
+// Pass 1 of the gradient (formulas in kernels/cpu/ssim.h): per window position the moments,
+// then a, b, c - kern::ssim_coefficients_at, the function the cpu loop calls.
 __global__ void ssim_coefficients_kernel(WindowShape s, const double* g, double c1, double c2, const double* x,
                                          const double* y, double* a, double* b, double* c) {
-  const int64_t H = s.height, W = s.width, k = s.taps, oh = (s.height - s.taps + 1), ow = (s.width - s.taps + 1);
-  const int64_t n = s.planes * oh * ow;
-  for (int64_t p = grid_start(); p < n; p += grid_stride()) {
-    const int64_t plane = p / (oh * ow), oy = (p / ow) % oh, ox = p % ow;
-    const double* xp = x + plane * H * W;
-    const double* yp = y + plane * H * W;
-    double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0;
-    for (int64_t i = 0; i < k; ++i)
-      for (int64_t j = 0; j < k; ++j) {
-        const double w = g[i] * g[j];
-        const double u = xp[(oy + i) * W + ox + j], v = yp[(oy + i) * W + ox + j];
-        sx += w * u;
-        sy += w * v;
-        sxx += w * u * u;
-        syy += w * v * v;
-        sxy += w * u * v;
-      }
-    const double vx = sxx - sx * sx, vy = syy - sy * sy, cv = sxy - sx * sy;
-    const double a1 = 2.0 * sx * sy + c1, b1 = sx * sx + sy * sy + c1;
-    const double a2 = 2.0 * cv + c2, b2 = vx + vy + c2;
-    const double l = a1 / b1, cs = a2 / b2;
-    const double d_mu = 2.0 * cs * (sy - l * sx) / b1;
-    const double d_var = -l * cs / b2;
-    const double d_cov = 2.0 * l / b2;
-    a[p] = d_mu - 2.0 * sx * d_var - sy * d_cov;
-    b[p] = d_var;
-    c[p] = d_cov;
-  }
+  const int64_t n = s.planes * (s.height - s.taps + 1) * (s.width - s.taps + 1);
+  for (int64_t p = grid_start(); p < n; p += grid_stride()) kern::ssim_coefficients_at(s, g, c1, c2, x, y, p, a, b, c);
 }
 
-// Pass 2: each pixel gathers a, b, c from the positions whose window covers it (no atomics).
+// Pass 2: each pixel gathers a, b, c from the positions whose window covers it (no atomics):
+// kern::ssim_gather_at.
 __global__ void ssim_gather_kernel(WindowShape s, const double* g, double inv_m, const double* x, const double* y,
                                    const double* a, const double* b, const double* c, double* dx) {
-  const int64_t H = s.height, W = s.width, k = s.taps, oh = (s.height - s.taps + 1), ow = (s.width - s.taps + 1);
-  const int64_t n = s.planes * H * W;
-  for (int64_t q = grid_start(); q < n; q += grid_stride()) {
-    const int64_t plane = q / (H * W), qy = (q / W) % H, qx = q % W;
-    const int64_t base = plane * oh * ow;
-    double ga = 0, gb = 0, gc = 0;
-    for (int64_t i = 0; i < k; ++i) {
-      const int64_t py = qy - i;
-      if (py < 0 || py >= oh) continue;
-      for (int64_t j = 0; j < k; ++j) {
-        const int64_t px = qx - j;
-        if (px < 0 || px >= ow) continue;
-        const double w = g[i] * g[j];
-        const int64_t p = base + py * ow + px;
-        ga += w * a[p];
-        gb += w * b[p];
-        gc += w * c[p];
-      }
-    }
-    dx[q] = inv_m * (ga + 2.0 * x[q] * gb + y[q] * gc);
-  }
+  const int64_t n = s.planes * s.height * s.width;
+  for (int64_t q = grid_start(); q < n; q += grid_stride()) dx[q] = kern::ssim_gather_at(s, g, inv_m, x, y, a, b, c, q);
 }
 
 __global__ void to_f64_kernel(int64_t n, const float* x, double* y) {

@@ -17,6 +17,8 @@
 
 #include <cstdint>
 
+#include "kernels/shapes/host_device.h"
+
 namespace upres::kern {
 
 struct ColorTransform {
@@ -84,6 +86,20 @@ inline ColorTransform transposed(const ColorTransform& t) {
   for (int k = 0; k < 3; ++k)
     for (int c = 0; c < 3; ++c) g.m[c][k] = t.m[k][c] * t.in_scale / t.out_div;
   return g;
+}
+
+// One pixel of t: reads x[c * stride] for c < in_channels and writes y[k * stride]
+// for k < out_channels, by the formula at the top. The CPU loop (kernels/cpu/color.cpp)
+// and the CUDA kernel (kernels/cuda/color.cuh) both call this.
+UPRES_HOST_DEVICE inline void color_transform_pixel(const ColorTransform& t, const float* x, float* y,
+                                                    int64_t stride) {
+  double d[3] = {0.0, 0.0, 0.0};
+  for (int c = 0; c < t.in_channels; ++c) d[c] = t.in_scale * x[c * stride] - t.in_offset[c];
+  for (int k = 0; k < t.out_channels; ++k) {
+    double acc = t.out_offset[k];
+    for (int c = 0; c < t.in_channels; ++c) acc += t.m[k][c] * d[c];
+    y[k * stride] = static_cast<float>(acc / t.out_div);
+  }
 }
 
 }  // namespace upres::kern
