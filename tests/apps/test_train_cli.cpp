@@ -13,6 +13,7 @@
 #include "engine/safetensors.h"
 #include "support/cli.h"
 #include "support/tensor_files.h"
+#include "support/train_folder.h"
 
 namespace fs = std::filesystem;
 using upres::data::Image;
@@ -24,20 +25,8 @@ using upres::testing::run_upres;
 fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("train_cli", name); }
 using upres::testing::quoted;
 
-Image picture(int w, int h, int seed) {
-  Image img(w, h, 3);
-  for (int c = 0; c < 3; ++c)
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x)
-        img.at(c, y, x) = static_cast<float>((x * 29 + y * 47 + c * 83 + x * y * (5 + seed)) % 256) / 255.0f;
-  return img;
-}
-
-void make_folder(const fs::path& d) {
-  fs::create_directories(d);
-  upres::data::save_png(picture(40, 36, 0), (d / "a.png").string());
-  upres::data::save_png(picture(33, 47, 1), (d / "b.png").string());
-}
+using upres::testing::make_training_folder;
+using upres::testing::training_picture;
 
 const std::string kTiny = " --arch espcn -s 2 --hp features=8,features2=4 --batch 3 --patch 8 --threads 1 --seed 5";
 
@@ -45,7 +34,7 @@ const std::string kTiny = " --arch espcn -s 2 --hp features=8,features2=4 --batc
 
 TEST(TrainCli, StopAndResumeEndsBitIdenticalToOneRun) {
   fs::path d = scratch("resume");
-  make_folder(d / "hr");
+  make_training_folder(d / "hr");
   const std::string common = "train --train " + quoted(d / "hr") + kTiny + " --steps 6 --log-every 2";
   auto r1 = run_upres(common + " -o " + quoted(d / "full.safetensors"), d);
   ASSERT_EQ(r1.code, 0) << r1.err;
@@ -61,7 +50,7 @@ TEST(TrainCli, StopAndResumeEndsBitIdenticalToOneRun) {
   expect_same_tensors(d / "full.safetensors", d / "split.safetensors");
   expect_same_tensors(d / "full.ckpt.safetensors", d / "split.ckpt.safetensors");
   // The model file is a plain model: upscale takes it.
-  upres::data::save_png(picture(9, 7, 2), (d / "in.png").string());
+  upres::data::save_png(training_picture(9, 7, 2), (d / "in.png").string());
   auto r4 = run_upres("upscale -m " + quoted(d / "full.safetensors") + " -i " + quoted(d / "in.png") + " -o " +
                           quoted(d / "out.png"),
                       d);
@@ -74,7 +63,7 @@ TEST(TrainCli, StopAndResumeEndsBitIdenticalToOneRun) {
 // exactly the x3 model's.
 TEST(TrainCli, InitCopiesTheTensorsThatFitFromAnotherScale) {
   fs::path d = scratch("init");
-  make_folder(d / "hr");
+  make_training_folder(d / "hr");
   auto r1 = run_upres("train --train " + quoted(d / "hr") + kTiny + " -s 3 --steps 3 -o " + quoted(d / "x3.safetensors"), d);
   ASSERT_EQ(r1.code, 0) << r1.err;
   auto r2 = run_upres("train --train " + quoted(d / "hr") + "," + quoted(d / "hr/") + kTiny + " --lr 0 --ema 0 --steps 2 --init " +
@@ -116,7 +105,7 @@ TEST(TrainCli, InitCopiesTheTensorsThatFitFromAnotherScale) {
 
 TEST(TrainCli, ValidationWritesBestModelAndCsvLog) {
   fs::path d = scratch("val");
-  make_folder(d / "hr");
+  make_training_folder(d / "hr");
   auto r = run_upres("train --train " + quoted(d / "hr") + " --val " + quoted(d / "hr") + kTiny +
                          " --steps 4 --val-every 2 --log-every 1 -o " + quoted(d / "m.safetensors"),
                      d);
@@ -150,7 +139,7 @@ TEST(TrainCli, ValidationWritesBestModelAndCsvLog) {
 
 TEST(TrainCli, DivergingLossStopsAndKeepsLastGoodCheckpoint) {
   fs::path d = scratch("nan");
-  make_folder(d / "hr");
+  make_training_folder(d / "hr");
   // A 16-layer VDSR (ReLU, no saturation) with lr 10: after one Adam step every weight is
   // about +-10 and each layer multiplies the signal by up to 10 * 9 * 8, so the second
   // step's squared error overflows float (measured: inf at step 2; 8 layers stayed
@@ -172,7 +161,7 @@ TEST(TrainCli, DivergingLossStopsAndKeepsLastGoodCheckpoint) {
 
 TEST(TrainCli, BadOptionsAreUsageErrorsAndResumeChecksSettings) {
   fs::path d = scratch("errors");
-  make_folder(d / "hr");
+  make_training_folder(d / "hr");
   auto r1 = run_upres("train --arch srgan9000 --train " + quoted(d / "hr") + " -o " + quoted(d / "x.safetensors"), d);
   EXPECT_EQ(r1.code, 2);
   EXPECT_NE(r1.err.find("srgan9000"), std::string::npos) << r1.err;

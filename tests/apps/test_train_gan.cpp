@@ -22,6 +22,7 @@
 #include "models/registry.h"
 #include "support/cli.h"
 #include "support/tensor_files.h"
+#include "support/train_folder.h"
 
 namespace fs = std::filesystem;
 using upres::data::Image;
@@ -33,20 +34,8 @@ using upres::testing::run_upres;
 fs::path scratch(const std::string& name) { return upres::testing::scratch_dir("train_gan", name); }
 using upres::testing::quoted;
 
-Image picture(int w, int h, int seed) {
-  Image img(w, h, 3);
-  for (int c = 0; c < 3; ++c)
-    for (int y = 0; y < h; ++y)
-      for (int x = 0; x < w; ++x)
-        img.at(c, y, x) = static_cast<float>((x * 31 + y * 43 + c * 71 + x * y * (3 + seed)) % 256) / 255.0f;
-  return img;
-}
-
-void make_folder(const fs::path& d) {
-  fs::create_directories(d);
-  upres::data::save_png(picture(40, 36, 0), (d / "a.png").string());
-  upres::data::save_png(picture(37, 45, 1), (d / "b.png").string());
-}
+using upres::testing::make_training_folder;
+using upres::testing::training_picture;
 
 std::vector<std::string> split(const std::string& line) {
   std::vector<std::string> cells;
@@ -74,7 +63,7 @@ const std::string kGan =
 
 TEST(TrainGan, RaganStopAndResumeIsBitIdenticalForGeneratorAndDiscriminator) {
   fs::path d = scratch("resume");
-  make_folder(d / "hr");
+  make_training_folder(d / "hr");
   const std::string common = "train --train " + quoted(d / "hr") + kGan + " --steps 4 --gan-warmup 1 --log-every 1";
   auto r1 = run_upres(common + " -o " + quoted(d / "full.safetensors"), d);
   ASSERT_EQ(r1.code, 0) << r1.out << r1.err;
@@ -131,7 +120,7 @@ TEST(TrainGan, FeatureDiscriminatorOnSqueezeNetTrains) {
   const fs::path weights = fs::path(UPRES_SHARED_DATA_DIR) / "weights" / "squeezenet1_0.safetensors";
   if (!fs::exists(weights)) GTEST_SKIP() << "no " << weights;
   fs::path d = scratch("feature");
-  make_folder(d / "hr");
+  make_training_folder(d / "hr");
   auto r = run_upres("train --train " + quoted(d / "hr") + kGan + " --disc feature:fire2 --squeezenet " +
                          quoted(weights) + " --steps 2 --log-every 1 -o " + quoted(d / "m.safetensors"),
                      d);
@@ -146,7 +135,7 @@ TEST(TrainGan, FeatureDiscriminatorOnSqueezeNetTrains) {
 
 TEST(TrainGan, CheckpointWithoutDiscriminatorCannotResumeGanRun) {
   fs::path d = scratch("nodisc");
-  make_folder(d / "hr");
+  make_training_folder(d / "hr");
   const std::string plain = " --arch espcn -s 2 --hp features=8,features2=4 -c 3 --batch 2 --patch 8 --threads 1"
                             " --seed 3 --ema 0.9 --steps 4";
   ASSERT_EQ(run_upres("train --train " + quoted(d / "hr") + plain + " --stop-at 1 -o " + quoted(d / "m.safetensors"), d)
@@ -163,7 +152,7 @@ TEST(TrainGan, CheckpointWithoutDiscriminatorCannotResumeGanRun) {
 
 TEST(TrainGan, BadLossSpecIsUsageErrorWithCaret) {
   fs::path d = scratch("badspec");
-  make_folder(d / "hr");
+  make_training_folder(d / "hr");
   auto r = run_upres("train --train " + quoted(d / "hr") +
                          " --arch espcn --threads 1 --loss \"l1 + 0.1*contnt:fire9\" -o " + quoted(d / "x.safetensors"),
                      d);
@@ -194,7 +183,7 @@ TEST(TrainGan, BadLossSpecIsUsageErrorWithCaret) {
 // + l1(level x4, HR), recomputed here from the same batch and initial weights.
 TEST(TrainLapsrn, LossIsSummedOverEveryPyramidLevel) {
   fs::path d = scratch("lapsrn");
-  make_folder(d / "hr");
+  make_training_folder(d / "hr");
   auto r = run_upres("train --train " + quoted(d / "hr") +
                          " --arch lapsrn -s 4 --hp num_feat=8,depth=2 --batch 2 --patch 8 --threads 1 --seed 7"
                          " --steps 2 --log-every 1 --ema 0 -o " + quoted(d / "m.safetensors"),
