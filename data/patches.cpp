@@ -94,8 +94,13 @@ Batch PatchSet::make_batch(uint64_t seed, int64_t index, int batch) const {
   float* lr_dst = out.lr.data();
   float* hr_dst = out.hr.data();
   for (int b = 0; b < batch; ++b) {
-    const double r = rng.uniform() * cum_area_.back();
-    size_t k = std::upper_bound(cum_area_.begin(), cum_area_.end(), r) - cum_area_.begin();
+    size_t k;  // the image: one uniform draw either way
+    if (opt_.by_area) {
+      const double r = rng.uniform() * cum_area_.back();
+      k = static_cast<size_t>(std::upper_bound(cum_area_.begin(), cum_area_.end(), r) - cum_area_.begin());
+    } else {
+      k = static_cast<size_t>(rng.uniform() * static_cast<double>(hr_.size()));
+    }
     k = std::min(k, hr_.size() - 1);
     const Image& hr = hr_[k];
     const int lw = hr.width / s, lh = hr.height / s;

@@ -5,7 +5,10 @@
 //   1. every HR image of the folder, as Y (BT.601, data/color.h) or RGB, cropped
 //      to a multiple of the scale (modcrop);
 //   2. a batch = B pairs, each from an image drawn with probability proportional
-//      to its area, at a uniformly random position aligned to the scale grid;
+//      to its area (every LR pixel equally likely: what cutting all images into
+//      patches with a fixed stride gives) or, with `by_area` false, every image
+//      equally likely (as BasicSR's datasets do: one patch per image per item),
+//      at a uniformly random position aligned to the scale grid;
 //   3. the LR patch is made from the HR by the degradation pipeline
 //      (data/degrade.h). With the default pipeline "resize:bicubic" (no
 //      randomness) the LR of each whole image is made once, as the standard
@@ -41,6 +44,7 @@ struct PatchOptions {
   int patch = 24;    // LR patch side; the HR patch is scale * patch
   std::string pipeline = default_degrade_pipeline();
   int margin = 8;    // LR context pixels degraded around a patch (random pipelines)
+  bool by_area = true;  // draw images by area (true) or uniformly (false)
 };
 
 struct Batch {

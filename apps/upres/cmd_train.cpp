@@ -86,6 +86,9 @@ const std::vector<OptionSpec> kSpecs = {
     {"steps", "n", true, "optimizer steps in all (default 2000)"},
     {"batch", "b", true, "patches per step (default 16)"},
     {"patch", "p", true, "LR patch size (default 24)"},
+    {"sample", "", true,
+     "how patches pick their image: area (default; by its area, every pixel equally likely) or image (every "
+     "image equally likely, as BasicSR)"},
     {"lr", "", true, "Adam learning rate at the start (default 1e-3); cosine decay to 0"},
     {"ema", "", true, "decay of the weight average (default 0.999; 0: off)"},
     {"pipeline", "", true, "degradation making LR from HR (default resize:bicubic; see upres degrade)"},
@@ -232,6 +235,9 @@ int cmd_train(int argc, char** argv) {
   const int batch = static_cast<int>(a.get_int("batch", 16, 1, 4096));
   const int patch = static_cast<int>(a.get_int("patch", 24, 2, 1024));
   const double lr = a.get_double("lr", 1e-3, 0.0, 10.0);
+  const std::string sample = a.get("sample", "area");
+  if (sample != "area" && sample != "image")
+    throw UsageError("--sample '" + sample + "' is unknown; expected area or image");
   const double ema_decay = a.get_double("ema", 0.999, 0.0, 0.999999);
   const uint64_t seed = static_cast<uint64_t>(a.get_int("seed", 1, 0, 1LL << 62));
   const int64_t log_every = a.get_int("log-every", 100, 1, 1000000000);
@@ -289,6 +295,7 @@ int cmd_train(int argc, char** argv) {
   po.channels = static_cast<int>(C);
   po.patch = patch;
   po.pipeline = pipeline;
+  po.by_area = sample == "area";
   data::PatchSet set(dir, po);
   std::unique_ptr<Validator> val;
   if (a.has("val")) val = std::make_unique<Validator>(a.get("val"), scale, val_images);
@@ -312,6 +319,7 @@ int cmd_train(int argc, char** argv) {
                  {"lr", std::to_string(lr)},        {"ema", std::to_string(ema_decay)},
                  {"seed", std::to_string(seed)}};
   if (adv) st.settings["disc"] = adv->setting(), st.settings["disc-feat"] = std::to_string(disc_feat);
+  if (sample != "area") st.settings["sample"] = sample;  // absent = area: older checkpoints still resume
   if (a.has("resume")) {
     const std::string from = a.get("resume");
     TrainState loaded = load_checkpoint(from, *net, ema.get(), opt, st.settings, adv ? &adv->disc() : nullptr,
@@ -355,6 +363,7 @@ int cmd_train(int argc, char** argv) {
     meta["train_data"] = folder_names(set);
     meta["train_steps"] = std::to_string(step);
     meta["degradation"] = pipeline;
+    meta["patch_sampling"] = sample;
     meta["loss"] = loss_name;
     if (a.has("init")) meta["init"] = std::filesystem::path(a.get("init")).filename().string();
     meta["colour"] = C == 1 ? "Y (BT.601, studio swing, /255)" : "RGB";

@@ -172,6 +172,9 @@ TEST(TrainCli, BadOptionsAreUsageErrorsAndResumeChecksSettings) {
   auto r3 = run_upres("train --train " + quoted(d / "hr") + kTiny + " --hp features=-3 -o " + quoted(d / "x.safetensors"), d);
   EXPECT_EQ(r3.code, 2);
   EXPECT_NE(r3.err.find("features"), std::string::npos) << r3.err;
+  auto r5 = run_upres("train --train " + quoted(d / "hr") + kTiny + " --sample pixels -o " + quoted(d / "x.safetensors"), d);
+  EXPECT_EQ(r5.code, 2);
+  EXPECT_NE(r5.err.find("--sample 'pixels'"), std::string::npos) << r5.err;
   // A resume with another batch size is refused, naming the option.
   const std::string common = "train --train " + quoted(d / "hr") + kTiny + " --steps 2";
   ASSERT_EQ(run_upres(common + " --stop-at 1 -o " + quoted(d / "m.safetensors"), d).code, 0);
@@ -181,6 +184,11 @@ TEST(TrainCli, BadOptionsAreUsageErrorsAndResumeChecksSettings) {
                       d);
   EXPECT_EQ(r4.code, 1);
   EXPECT_NE(r4.err.find("batch"), std::string::npos) << r4.err;
+  // ... and so is one that draws images differently.
+  auto r6 = run_upres(common + " --sample image --resume " + quoted(d / "m.ckpt.safetensors") + " -o " +
+                          quoted(d / "m.safetensors"), d);
+  EXPECT_EQ(r6.code, 1);
+  EXPECT_NE(r6.err.find("--sample"), std::string::npos) << r6.err;
   EXPECT_FALSE(fs::exists(d / "x.safetensors"));
   fs::remove_all(d);
 }
