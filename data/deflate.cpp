@@ -26,8 +26,9 @@ constexpr std::array<int, 29> kLengthBase = {3,  4,  5,  6,  7,  8,  9,  10, 11,
                                              31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
 constexpr std::array<int, 29> kLengthExtra = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2,
                                               2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-constexpr std::array<int, 30> kDistBase = {1,   2,   3,   4,   5,   7,    9,    13,   17,   25,   33,   49,   65,    97,    129,
-                                           193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577};
+constexpr std::array<int, 30> kDistBase = {1,    2,    3,    4,    5,    7,     9,     13,    17,  25,
+                                           33,   49,   65,   97,   129,  193,   257,   385,   513, 769,
+                                           1025, 1537, 2049, 3073, 4097, 6145,  8193,  12289, 16385, 24577};
 constexpr std::array<int, 30> kDistExtra = {0, 0, 0, 0, 1, 1, 2, 2,  3,  3,  4,  4,  5,  5,  6,
                                             6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 // The order in which the code-length code's lengths are sent (RFC 1951, 3.2.7).
@@ -68,7 +69,8 @@ std::uint32_t reverse_bits(std::uint32_t code, int len) {
 std::vector<std::uint32_t> canonical_codes(const std::vector<int>& lengths) {
   int max_len = 0;
   for (int l : lengths) max_len = std::max(max_len, l);
-  std::vector<std::uint32_t> bl_count(static_cast<std::size_t>(max_len) + 1, 0), next(static_cast<std::size_t>(max_len) + 2, 0);
+  const auto top = static_cast<std::size_t>(max_len);
+  std::vector<std::uint32_t> bl_count(top + 1, 0), next(top + 2, 0);
   for (int l : lengths)
     if (l > 0) ++bl_count[static_cast<std::size_t>(l)];
   std::uint32_t code = 0;
@@ -363,8 +365,10 @@ void ZlibCompressor::emit_block(bool final) {
   put_bits(static_cast<std::uint32_t>(hlit - 257), 5);
   put_bits(static_cast<std::uint32_t>(hdist - 1), 5);
   put_bits(static_cast<std::uint32_t>(hclen - 4), 4);
-  for (int k = 0; k < hclen; ++k)
-    put_bits(static_cast<std::uint32_t>(clen_len[static_cast<std::size_t>(kClenOrder[static_cast<std::size_t>(k)])]), 3);
+  for (int k = 0; k < hclen; ++k) {
+    const auto sym = static_cast<std::size_t>(kClenOrder[static_cast<std::size_t>(k)]);
+    put_bits(static_cast<std::uint32_t>(clen_len[sym]), 3);
+  }
   for (const auto& [sym, extra] : rle) {
     const auto s = static_cast<std::size_t>(sym);
     put_bits(clen_code[s], clen_len[s]);

@@ -146,7 +146,8 @@ void run_banded(const TileFn& fn, const data::Image& img, int64_t scale, int64_t
       const float w = blend_weight(ys, i, Y, scale, overlap);
       if (w == 0.0f) continue;
       UPRES_CHECK(Y >= first, "run_banded: internal: row ", Y, " was already sent");
-      while (first + static_cast<int64_t>(pending.size()) <= Y) pending.push_back(Row{std::vector<float>(static_cast<size_t>(C * W), 0.0f), 0.0f});
+      while (first + static_cast<int64_t>(pending.size()) <= Y)
+        pending.push_back(Row{std::vector<float>(static_cast<size_t>(C * W), 0.0f), 0.0f});
       Row& row = pending[static_cast<size_t>(Y - first)];
       row.w += w;
       for (int c = 0; c < C; ++c) {

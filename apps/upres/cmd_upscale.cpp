@@ -28,7 +28,7 @@
 // leaves no half-written file and the old file, if any, as it was.
 //
 // A PNG output is streamed: the image goes through in horizontal bands of
-// kBandRows input rows (inference::run_banded, blended across the band
+// band_rows() input rows (inference::run_banded, blended across the band
 // boundaries like tiles) and each finished row is compressed into the file at
 // once (data::PngWriter), so the enlarged image is never in memory whole - a
 // 4000x3000 photo enlarged x4 is 192 million output pixels, 2.3 GB as floats.
