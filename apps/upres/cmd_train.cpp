@@ -37,12 +37,11 @@
 // (seed, step), and the checkpoint carries everything else.
 // `--init MODEL` starts from another model's weights where names and shapes fit
 // (fine-tuning an x3 model into x2 or x4: only the upsampling layer starts fresh).
-// Ctrl-C saves the checkpoint and exits (status 130); a NaN or infinite loss stops
+// Ctrl-C (or SIGTERM) saves the checkpoint and exits (status 130); a NaN or infinite loss stops
 // at once with status 1 and leaves the last good checkpoint in place.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -50,6 +49,7 @@
 #include <unistd.h>
 
 #include "apps/upres/cli.h"
+#include "apps/upres/interrupt.h"
 #include "apps/upres/train.h"
 #include "data/patches.h"
 #include "engine/checkpoint.h"
@@ -110,23 +110,6 @@ const std::vector<OptionSpec> kSpecs = {
     {"help", "h", false, "show this help"},
 };
 
-volatile std::sig_atomic_t g_interrupted = 0;
-extern "C" void on_sigint(int) { g_interrupted = 1; }
-
-// Restores the previous SIGINT handler when training ends.
-class SigintScope {
- public:
-  SigintScope() {
-    struct sigaction sa {};
-    sa.sa_handler = on_sigint;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old_);
-  }
-  ~SigintScope() { sigaction(SIGINT, &old_, nullptr); }
-
- private:
-  struct sigaction old_ {};
-};
 
 models::Hyper parse_hp(const std::string& s) {
   models::Hyper h;
@@ -392,7 +375,7 @@ int cmd_train(int argc, char** argv) {
     log.row(st.step, -1, opt.lr(), 0, {}, v.psnr_y, v.ssim_y);
   };
 
-  SigintScope sigint;
+  InterruptScope interrupts;  // Ctrl-C or SIGTERM: save the checkpoint, exit 130
   data::BatchLoader loader(set, seed, batch, st.step);
   const auto t0 = std::chrono::steady_clock::now();
   const int64_t first = st.step;
@@ -446,7 +429,7 @@ int cmd_train(int argc, char** argv) {
     if (st.step % log_every == 0) log.row(st.step, value, opt.lr(), (st.step - first) / std::max(secs, 1e-9), terms);
     if (st.step % val_every == 0) validate();
     if (st.step % save_every == 0) checkpoint();
-    if (g_interrupted) {
+    if (interrupt_requested()) {
       progress.finish();
       checkpoint();
       std::cout << "interrupted at step " << st.step << "; saved " << ckpt_path << " (continue with --resume "

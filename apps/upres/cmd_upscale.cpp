@@ -25,7 +25,9 @@
 // are checked before any image is read.
 //
 // Every output is written atomically (temporary file + rename): a failed run
-// leaves no half-written file and the old file, if any, as it was.
+// leaves no half-written file and the old file, if any, as it was. Ctrl-C or
+// SIGTERM stops between bands of a streamed PNG (and between files of a
+// folder), removes the temporary file and exits 130 (interrupt.h).
 //
 // A PNG output is streamed: the image goes through in horizontal bands of
 // band_rows() input rows (inference::run_banded, blended across the band
@@ -40,6 +42,7 @@
 #include <optional>
 
 #include "apps/upres/cli.h"
+#include "apps/upres/interrupt.h"
 #include "data/image.h"
 #include "data/png_writer.h"
 #include "engine/dispatch.h"
@@ -123,11 +126,17 @@ Enlarger make_enlarger(const Args& a, Device device) {
 // bands' recomputed context costs at most 2/16 = 12.5% more network work; at least 64.
 int64_t band_rows(int64_t overlap) { return std::max<int64_t>(64, 16 * overlap); }
 
+void stop_if_interrupted(const fs::path& out) {
+  if (interrupt_requested()) throw Interrupted("interrupted; '" + out.string() + "' was not written");
+}
+
 // One image file to another; throws on failure (nothing written then).
 void upscale_file(const Enlarger& e, const fs::path& in, const fs::path& out) {
   data::Image img = data::load_image(in.string());
   if (data::format_from_path(out.string()) != data::ImageFormat::png) {
-    data::save_image(e(img), out.string());
+    data::Image big = e(img);
+    stop_if_interrupted(out);
+    data::save_image(big, out.string());
     return;
   }
   const int64_t W = img.width * e.scale, H = img.height * e.scale;
@@ -135,8 +144,13 @@ void upscale_file(const Enlarger& e, const fs::path& in, const fs::path& out) {
     UPRES_FAIL("cannot write '", out.string(), "': a ", W, "x", H, " image is larger than PNG allows (2^31 - 1 per side)");
   data::PngWriter png(out.string(), static_cast<int>(W), static_cast<int>(H), img.channels,
                       img.bit_depth == 16 ? 16 : 8);
-  inference::run_banded([&](const data::Image& band) { return e(band); }, img, e.scale, band_rows(e.opt.overlap),
-                        e.opt.overlap, [&](const data::Image& rows, int64_t) { png.write_rows(rows); });
+  auto band = [&](const data::Image& b) {
+    stop_if_interrupted(out);
+    return e(b);
+  };
+  inference::run_banded(band, img, e.scale, band_rows(e.opt.overlap), e.opt.overlap,
+                        [&](const data::Image& rows, int64_t) { png.write_rows(rows); });
+  stop_if_interrupted(out);
   png.finish();
 }
 }  // namespace
@@ -150,6 +164,7 @@ int cmd_upscale(int argc, char** argv) {
     return 0;
   }
   const fs::path in = a.require("input"), out = a.require("output");
+  InterruptScope interrupts;
   set_cpu_threads(static_cast<int>(a.get_int("threads", 0, 0, 1024)));
   const int64_t tile = a.get_int("tile", 0, 0, 1 << 20), overlap = a.get_int("overlap", 16, 0, 1 << 16);
   if (tile > 0 && tile < 2 * overlap)
@@ -191,6 +206,8 @@ int cmd_upscale(int argc, char** argv) {
     try {
       upscale_file(e, f, target);
       std::cout << f.string() << " -> " << target.string() << "\n";
+    } catch (const Interrupted&) {
+      throw;  // stop the folder, not just this file
     } catch (const std::exception& ex) {  // report, go on with the others
       ++failed;
       std::cerr << "upres: error: " << f.string() << ": " << ex.what() << "\n";

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "apps/upres/cli.h"
+#include "apps/upres/interrupt.h"
 #include "engine/error.h"
 
 #ifndef UPRES_VERSION
@@ -63,6 +64,9 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     std::cerr << "upres: " << e.what() << "\n";
     return 2;
+  } catch (const Interrupted& e) {
+    std::cerr << "upres: " << e.what() << "\n";
+    return 130;
   } catch (const upres::Error& e) {
     std::cerr << "upres: error: " << e.what() << "\n";
     return 1;
