@@ -114,6 +114,21 @@ upres_status upres_upscale(upres_model* model, const upres_image* in, upres_imag
   });
 }
 
+upres_status upres_upscale_file(upres_model* model, const char* in_path, const char* out_path,
+                                const upres_upscale_options* options) {
+  if (!model || !in_path || !out_path)
+    return fail(UPRES_ERROR_INVALID_ARGUMENT, "upres_upscale_file: model, in_path and out_path must not be NULL");
+  return guarded([&] {
+    upres::api::UpscaleOptions uo;
+    if (options) {
+      uo.tile = options->tile;
+      uo.overlap = options->overlap;
+      uo.ensemble = options->ensemble != 0;
+    }
+    model->model.upscale_file(in_path, out_path, uo);
+  });
+}
+
 upres_status upres_image_read(const char* path, upres_image* out) {
   if (!path || !out) return fail(UPRES_ERROR_INVALID_ARGUMENT, "upres_image_read: path and out must not be NULL");
   return guarded([&] {

@@ -11,6 +11,7 @@
 #include "engine/backends.h"
 #include "engine/error.h"
 #include "inference/upscale.h"
+#include "inference/upscale_file.h"
 #include "inference/zoo.h"
 #include "models/load.h"
 
@@ -111,8 +112,9 @@ std::string Model::arch() const { return checked(impl_).arch; }
 std::string Model::path() const { return checked(impl_).path; }
 Device Model::device() const { return checked(impl_).device; }
 
-void Model::upscale_into(const ImageView& in, const MutableImageView& out, const UpscaleOptions& options) const {
-  const Impl& m = checked(impl_);
+namespace {
+
+void check_options(const UpscaleOptions& options) {
   if (options.tile < 0 || options.overlap < 0)
     throw Error(Status::invalid_argument, "upscale: tile " + std::to_string(options.tile) + " and overlap " +
                                               std::to_string(options.overlap) + ", expected both >= 0");
@@ -120,6 +122,25 @@ void Model::upscale_into(const ImageView& in, const MutableImageView& out, const
     throw Error(Status::invalid_argument, "upscale: tile " + std::to_string(options.tile) + " is smaller than twice the overlap " +
                                               std::to_string(options.overlap) + "; use tile >= " +
                                               std::to_string(2 * options.overlap) + " or a smaller overlap");
+}
+
+// The model (or bicubic) on planar pixels, under the model's lock.
+data::Image enlarge(const Model::Impl& m, const data::Image& planar, const UpscaleOptions& options, Device device) {
+  std::lock_guard<std::mutex> lock(m.mutex);
+  if (!m.net) return inference::bicubic_upscale(planar, m.scale);
+  inference::UpscaleOptions o;
+  o.tile = options.tile;
+  o.overlap = options.overlap;
+  o.ensemble = options.ensemble;
+  o.device = engine_device(device);
+  return inference::upscale(*m.net, planar, o);
+}
+
+}  // namespace
+
+void Model::upscale_into(const ImageView& in, const MutableImageView& out, const UpscaleOptions& options) const {
+  const Impl& m = checked(impl_);
+  check_options(options);
   const data::Image planar = detail::to_planar(in);
   if (out.type != in.type || out.channels != in.channels ||
       static_cast<int64_t>(out.width) != int64_t(in.width) * m.scale ||
@@ -129,17 +150,23 @@ void Model::upscale_into(const ImageView& in, const MutableImageView& out, const
                     std::to_string(out.channels) + " channels of type " + std::to_string(int(out.type)) + ", expected " +
                     std::to_string(int64_t(in.width) * m.scale) + "x" + std::to_string(int64_t(in.height) * m.scale) +
                     " with " + std::to_string(in.channels) + " of the input's type " + std::to_string(int(in.type)));
-  const data::Image result = detail::translate(Status::runtime_error, [&] {
-    std::lock_guard<std::mutex> lock(m.mutex);
-    if (!m.net) return inference::bicubic_upscale(planar, m.scale);
-    inference::UpscaleOptions o;
-    o.tile = options.tile;
-    o.overlap = options.overlap;
-    o.ensemble = options.ensemble;
-    o.device = engine_device(m.device);
-    return inference::upscale(*m.net, planar, o);
-  });
+  const data::Image result =
+      detail::translate(Status::runtime_error, [&] { return enlarge(m, planar, options, m.device); });
   detail::from_planar(result, out);
+}
+
+void Model::upscale_file(const std::string& in_path, const std::string& out_path,
+                         const UpscaleOptions& options) const {
+  const Impl& m = checked(impl_);
+  check_options(options);
+  // File problems (reading, decoding, writing) are io_error; the network's are runtime_error.
+  detail::translate(Status::io_error, [&] {
+    inference::upscale_file(
+        [&](const data::Image& img) {
+          return detail::translate(Status::runtime_error, [&] { return enlarge(m, img, options, m.device); });
+        },
+        m.scale, options.overlap, in_path, out_path);
+  });
 }
 
 Image Model::upscale(const ImageView& in, const UpscaleOptions& options) const {

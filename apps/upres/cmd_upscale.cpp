@@ -29,12 +29,10 @@
 // SIGTERM stops between bands of a streamed PNG (and between files of a
 // folder), removes the temporary file and exits 130 (interrupt.h).
 //
-// A PNG output is streamed: the image goes through in horizontal bands of
-// band_rows() input rows (inference::run_banded, blended across the band
-// boundaries like tiles) and each finished row is compressed into the file at
-// once (data::PngWriter), so the enlarged image is never in memory whole - a
-// 4000x3000 photo enlarged x4 is 192 million output pixels, 2.3 GB as floats.
-// JPEG and BMP outputs are encoded from the whole image (stb_image_write).
+// A PNG output is streamed (inference/upscale_file.h): the image goes through in
+// horizontal bands and each finished row is compressed into the file at once, so
+// the enlarged image is never in memory whole. JPEG and BMP outputs are encoded
+// from the whole image (stb_image_write).
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
@@ -44,11 +42,10 @@
 #include "apps/upres/cli.h"
 #include "apps/upres/interrupt.h"
 #include "data/image.h"
-#include "data/png_writer.h"
 #include "engine/dispatch.h"
 #include "engine/error.h"
-#include "inference/tiling.h"
 #include "inference/upscale.h"
+#include "inference/upscale_file.h"
 
 namespace upres::cli {
 
@@ -122,36 +119,15 @@ Enlarger make_enlarger(const Args& a, Device device) {
   return e;
 }
 
-// Input rows per band of a streamed PNG: 16 x the overlap (default 256), so the
-// bands' recomputed context costs at most 2/16 = 12.5% more network work; at least 64.
-int64_t band_rows(int64_t overlap) { return std::max<int64_t>(64, 16 * overlap); }
-
 void stop_if_interrupted(const fs::path& out) {
   if (interrupt_requested()) throw Interrupted("interrupted; '" + out.string() + "' was not written");
 }
 
-// One image file to another; throws on failure (nothing written then).
+// One image file to another (a PNG streamed by bands, inference/upscale_file.h);
+// throws on failure (nothing written then).
 void upscale_file(const Enlarger& e, const fs::path& in, const fs::path& out) {
-  data::Image img = data::load_image(in.string());
-  if (data::format_from_path(out.string()) != data::ImageFormat::png) {
-    data::Image big = e(img);
-    stop_if_interrupted(out);
-    data::save_image(big, out.string());
-    return;
-  }
-  const int64_t W = img.width * e.scale, H = img.height * e.scale;
-  if (W > 0x7FFFFFFF || H > 0x7FFFFFFF)
-    UPRES_FAIL("cannot write '", out.string(), "': a ", W, "x", H, " image is larger than PNG allows (2^31 - 1 per side)");
-  data::PngWriter png(out.string(), static_cast<int>(W), static_cast<int>(H), img.channels,
-                      img.bit_depth == 16 ? 16 : 8);
-  auto band = [&](const data::Image& b) {
-    stop_if_interrupted(out);
-    return e(b);
-  };
-  inference::run_banded(band, img, e.scale, band_rows(e.opt.overlap), e.opt.overlap,
-                        [&](const data::Image& rows, int64_t) { png.write_rows(rows); });
-  stop_if_interrupted(out);
-  png.finish();
+  inference::upscale_file([&](const data::Image& img) { return e(img); }, e.scale, e.opt.overlap, in.string(),
+                          out.string(), [&] { stop_if_interrupted(out); });
 }
 }  // namespace
 

@@ -90,6 +90,13 @@ UPRES_API int upres_model_scale(const upres_model* model); /* 0 for NULL */
 UPRES_API upres_status upres_upscale(upres_model* model, const upres_image* in, upres_image* out,
                                      const upres_upscale_options* options);
 
+/* One image file to another, as `upres upscale -i IN -o OUT`: the format by the
+ * extension, 16-bit PNGs stay 16-bit, a .png output is streamed row by row
+ * (memory bounded by the output's width, whatever its height), and nothing is
+ * left on failure (UPRES_ERROR_IO for reading and writing). options may be NULL. */
+UPRES_API upres_status upres_upscale_file(upres_model* model, const char* in_path, const char* out_path,
+                                          const upres_upscale_options* options);
+
 /* Image files: reads PNG, JPEG, BMP, TGA as 8-bit (data allocated by upres, free
  * with upres_image_free); writes .png, .jpg/.jpeg, .bmp by the extension. */
 UPRES_API upres_status upres_image_read(const char* path, upres_image* out);

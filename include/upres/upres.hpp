@@ -130,6 +130,12 @@ class UPRES_API Model {
   Image upscale(const ImageView& in, const UpscaleOptions& options = {}) const;
   // Writes into `out`, which must be scale() times the input's size with its channels and type.
   void upscale_into(const ImageView& in, const MutableImageView& out, const UpscaleOptions& options = {}) const;
+  // One image file to another, as `upres upscale -i IN -o OUT` (format by the extension; 16-bit
+  // PNGs stay 16-bit). A .png output is streamed row by row: memory stays bounded by the
+  // output's width, whatever its height. Atomic: on failure no file is left. Reading and
+  // writing failures are Status::io_error.
+  void upscale_file(const std::string& in_path, const std::string& out_path,
+                    const UpscaleOptions& options = {}) const;
 
  struct Impl;  // opaque: defined inside the library
 

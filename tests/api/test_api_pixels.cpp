@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "data/image.h"
+#include "include/upres/upres.h"
 #include "include/upres/upres.hpp"
 #include "inference/upscale.h"
 #include "models/load.h"
@@ -157,5 +158,46 @@ TEST(ApiImageFiles, WriteThenReadGivesTheSameBytes) {
   ASSERT_EQ(back.width, 7);
   ASSERT_EQ(back.channels, 4);
   for (int y = 0; y < 5; ++y) EXPECT_EQ(0, std::memcmp(&back.bytes[y * 28], &in.bytes[y * in.stride], 28));
+  fs::remove_all(d);
+}
+
+// upscale_file: what `upres upscale -i -o` writes (the same streamed PNG, byte for byte,
+// for an image of several bands), in C++ and through the C API; failures are io_error
+// and leave nothing behind.
+TEST(ApiImageFiles, UpscaleFileWritesWhatTheToolWrites) {
+  const fs::path d = upres::testing::scratch_dir("api_pixels", "upscale_file");
+  const Buffer in = pattern(23, 150, 3, 0);  // 150 rows at --overlap 4: three bands of 64
+  write_png(in, d / "in.png");
+  const upres::testing::CliRun r = upres::testing::run_upres(
+      "upscale -i " + upres::testing::quoted(d / "in.png") + " -o " + upres::testing::quoted(d / "cli.png") + " " + kM +
+          " --overlap 4",
+      d);
+  ASSERT_EQ(r.code, 0) << r.err;
+  api::Model m = api::Model::load(kModel);
+  api::UpscaleOptions o;
+  o.overlap = 4;
+  m.upscale_file((d / "in.png").string(), (d / "api.png").string(), o);
+  EXPECT_EQ(upres::testing::slurp(d / "api.png"), upres::testing::slurp(d / "cli.png"));
+
+  upres_model* cm = nullptr;
+  ASSERT_EQ(upres_model_load(kModel.c_str(), nullptr, &cm), UPRES_OK) << upres_last_error();
+  upres_upscale_options co;
+  upres_upscale_options_init(&co);
+  co.overlap = 4;
+  EXPECT_EQ(upres_upscale_file(cm, (d / "in.png").c_str(), (d / "c.png").c_str(), &co), UPRES_OK) << upres_last_error();
+  EXPECT_EQ(upres::testing::slurp(d / "c.png"), upres::testing::slurp(d / "cli.png"));
+  EXPECT_EQ(upres_upscale_file(cm, (d / "missing.png").c_str(), (d / "x.png").c_str(), nullptr), UPRES_ERROR_IO);
+  EXPECT_NE(std::string(upres_last_error()).find("missing.png"), std::string::npos) << upres_last_error();
+  EXPECT_EQ(upres_upscale_file(cm, (d / "in.png").c_str(), (d / "x.gif").c_str(), nullptr), UPRES_ERROR_IO);
+  EXPECT_EQ(upres_upscale_file(cm, nullptr, (d / "x.png").c_str(), nullptr), UPRES_ERROR_INVALID_ARGUMENT);
+  upres_model_free(cm);
+  EXPECT_FALSE(fs::exists(d / "x.png"));
+  EXPECT_FALSE(fs::exists(d / "x.gif"));
+  try {
+    m.upscale_file((d / "in.png").string(), (d / "no-such-folder" / "o.png").string());
+    ADD_FAILURE() << "no error";
+  } catch (const api::Error& e) {
+    EXPECT_EQ(e.status(), api::Status::io_error) << e.what();
+  }
   fs::remove_all(d);
 }
