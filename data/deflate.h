@@ -18,12 +18,13 @@
 // bit first, so they are stored bit-reversed.
 //
 // This compressor: LZ77 with hash chains over 3-byte prefixes (at most
-// kMaxChain candidates, the longest match wins; a match only as long as the
-// next position's is deferred by one byte - zlib's "lazy" evaluation), then one
-// dynamic block per kBlockSymbols symbols with Huffman codes built from that
-// block's counts, limited to 15 bits (7 for the code-length code) by
-// flattening the counts until the tree is shallow enough. On filtered photos
-// it compresses about as well as zlib at level 6.
+// kMaxChain candidates, the longest match wins; a match shorter than kLazy
+// becomes a literal when the next position starts a longer one - zlib's "lazy"
+// evaluation), then one dynamic block per kBlockSymbols symbols with Huffman
+// codes built from that block's counts, limited to 15 bits (7 for the
+// code-length code) by flattening the counts until the tree is shallow enough.
+// On PNG-filtered data it comes within about 2% of zlib at level 6
+// (tests/data/test_png_writer.cpp).
 //
 // zlib wrapper: 0x78 0x9C, the deflate stream, the Adler-32 of the input
 // (big-endian). Verified by decoding with an independent inflater (stb_image's)
