@@ -89,16 +89,24 @@ void upres_model_free(upres_model* model) { delete model; }
 
 int upres_model_scale(const upres_model* model) { return model ? model->model.scale() : 0; }
 
+namespace {
+// The C options as the C++ API's (defaults when NULL).
+upres::api::UpscaleOptions options_of(const upres_upscale_options* options) {
+  upres::api::UpscaleOptions uo;
+  if (options) {
+    uo.tile = options->tile;
+    uo.overlap = options->overlap;
+    uo.ensemble = options->ensemble != 0;
+  }
+  return uo;
+}
+}  // namespace
+
 upres_status upres_upscale(upres_model* model, const upres_image* in, upres_image* out,
                            const upres_upscale_options* options) {
   if (!model || !in || !out) return fail(UPRES_ERROR_INVALID_ARGUMENT, "upres_upscale: model, in and out must not be NULL");
   return guarded([&] {
-    upres::api::UpscaleOptions uo;
-    if (options) {
-      uo.tile = options->tile;
-      uo.overlap = options->overlap;
-      uo.ensemble = options->ensemble != 0;
-    }
+    const upres::api::UpscaleOptions uo = options_of(options);
     if (out->data) {
       model->model.upscale_into(view_of(*in), upres::api::MutableImageView{out->data, out->width, out->height,
                                                                             out->channels, out->stride,
@@ -119,12 +127,7 @@ upres_status upres_upscale_file(upres_model* model, const char* in_path, const c
   if (!model || !in_path || !out_path)
     return fail(UPRES_ERROR_INVALID_ARGUMENT, "upres_upscale_file: model, in_path and out_path must not be NULL");
   return guarded([&] {
-    upres::api::UpscaleOptions uo;
-    if (options) {
-      uo.tile = options->tile;
-      uo.overlap = options->overlap;
-      uo.ensemble = options->ensemble != 0;
-    }
+    const upres::api::UpscaleOptions uo = options_of(options);
     model->model.upscale_file(in_path, out_path, uo);
   });
 }

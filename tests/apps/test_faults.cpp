@@ -70,6 +70,22 @@ void expect_no_temporaries(const fs::path& d) {
     EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << "left behind: " << e.path();
 }
 
+// Starts args[0] with the rest as its arguments, stdout and stderr to /dev/null; the pid (-1 on failure).
+pid_t spawn_quiet(std::vector<std::string> args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    int null = ::open("/dev/null", O_WRONLY);
+    ::dup2(null, 1);
+    ::dup2(null, 2);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
 void make_training_folder(const fs::path& d) {
   fs::create_directories(d);
   upres::data::save_png(noisy(40, 36, 1), (d / "a.png").string());
@@ -159,20 +175,9 @@ TEST(Faults, KilledWhileCheckpointingResumesToTheSameWeights) {
     std::vector<std::string> args = common;
     if (fs::exists(ckpt)) args.insert(args.end(), {"--resume", ckpt.string()});
     args.insert(args.end(), {"-o", (d / "cut.safetensors").string()});
-    std::vector<char*> argv;
-    const std::string exe = UPRES_CLI;
-    argv.push_back(const_cast<char*>(exe.c_str()));
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = ::fork();
+    args.insert(args.begin(), UPRES_CLI);
+    const pid_t pid = spawn_quiet(args);
     ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
     // Wait until this run has written a new checkpoint (so each round makes progress),
     // then kill it a random few milliseconds later: during a step or a checkpoint write.
     int status = 0;
@@ -238,19 +243,9 @@ TEST(Faults, InterruptedUpscaleLeavesNoTemporaryAndTheOldOutput) {
     upres::data::save_png(img, (d / "in.png").string());
     write_bytes(d / "out.png", kOld);
     const std::string exe = UPRES_CLI, in = (d / "in.png").string(), out = (d / "out.png").string();
-    std::vector<std::string> args = {exe, "upscale", "-i", in, "-o", out, "-m", kModel, "--ensemble", "--threads", "1"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    pid_t pid = ::fork();
+    const pid_t pid =
+        spawn_quiet({exe, "upscale", "-i", in, "-o", out, "-m", kModel, "--ensemble", "--threads", "1"});
     ASSERT_GE(pid, 0);
-    if (pid == 0) {
-      int null = ::open("/dev/null", O_WRONLY);
-      ::dup2(null, 1);
-      ::dup2(null, 2);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
     int status = 0;
     bool exited = false, started = false;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
