@@ -125,14 +125,14 @@ void check_options(const UpscaleOptions& options) {
 }
 
 // The model (or bicubic) on planar pixels, under the model's lock.
-data::Image enlarge(const Model::Impl& m, const data::Image& planar, const UpscaleOptions& options, Device device) {
+data::Image enlarge(const Model::Impl& m, const data::Image& planar, const UpscaleOptions& options) {
   std::lock_guard<std::mutex> lock(m.mutex);
   if (!m.net) return inference::bicubic_upscale(planar, m.scale);
   inference::UpscaleOptions o;
   o.tile = options.tile;
   o.overlap = options.overlap;
   o.ensemble = options.ensemble;
-  o.device = engine_device(device);
+  o.device = engine_device(m.device);
   return inference::upscale(*m.net, planar, o);
 }
 
@@ -151,7 +151,7 @@ void Model::upscale_into(const ImageView& in, const MutableImageView& out, const
                     std::to_string(int64_t(in.width) * m.scale) + "x" + std::to_string(int64_t(in.height) * m.scale) +
                     " with " + std::to_string(in.channels) + " of the input's type " + std::to_string(int(in.type)));
   const data::Image result =
-      detail::translate(Status::runtime_error, [&] { return enlarge(m, planar, options, m.device); });
+      detail::translate(Status::runtime_error, [&] { return enlarge(m, planar, options); });
   detail::from_planar(result, out);
 }
 
@@ -163,7 +163,7 @@ void Model::upscale_file(const std::string& in_path, const std::string& out_path
   detail::translate(Status::io_error, [&] {
     inference::upscale_file(
         [&](const data::Image& img) {
-          return detail::translate(Status::runtime_error, [&] { return enlarge(m, img, options, m.device); });
+          return detail::translate(Status::runtime_error, [&] { return enlarge(m, img, options); });
         },
         m.scale, options.overlap, in_path, out_path);
   });

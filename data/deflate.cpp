@@ -174,7 +174,6 @@ ZlibCompressor::ZlibCompressor(Sink sink) : sink_(std::move(sink)) {
 void ZlibCompressor::write(const unsigned char* bytes, std::size_t n) {
   UPRES_CHECK(!finished_, "ZlibCompressor: write after finish");
   adler_ = adler32(bytes, n, adler_);
-  total_in_ += n;
   window_.insert(window_.end(), bytes, bytes + n);
   while (window_.size() - pending_from_ >= kChunk + kMaxMatch) compress_pending(false);
 }

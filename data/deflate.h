@@ -47,8 +47,6 @@ class ZlibCompressor {
   void write(const unsigned char* bytes, std::size_t n);  // compress more input
   void finish();  // the final block and the checksum; nothing may be written after it
 
-  std::uint64_t bytes_in() const { return total_in_; }
-
  private:
   void compress_pending(bool final);
   void emit_block(bool final);
@@ -68,7 +66,6 @@ class ZlibCompressor {
   int bit_count_ = 0;
   std::vector<unsigned char> out_;
   std::uint32_t adler_ = 1;
-  std::uint64_t total_in_ = 0;
   bool finished_ = false;
 };
 

@@ -160,7 +160,6 @@ void check_encodable(const Image& img, const char* what) {
               img.pixels.size(), " samples, expected ", img.plane_size() * img.channels);
 }
 
-
 // The first `channels` planes, interleaved (HWC) as 8-bit samples.
 std::vector<unsigned char> to_hwc8(const Image& img, int channels) {
   const int64_t n = img.plane_size();
@@ -177,7 +176,6 @@ void append_bytes(void* ctx, void* data, int size) {
   auto* p = static_cast<unsigned char*>(data);
   o->insert(o->end(), p, p + size);
 }
-
 
 std::string lower_extension(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();

@@ -42,6 +42,9 @@ class PngEncoder {
   using Sink = std::function<void(const unsigned char* bytes, std::size_t n)>;
   // channels 1 to 4, bit_depth 8 or 16, sizes 1 to 2^31 - 1 (PNG's limit).
   PngEncoder(int width, int height, int channels, int bit_depth, Sink sink);
+  // The compressor's sink points back at this object: it is neither copied nor moved.
+  PngEncoder(const PngEncoder&) = delete;
+  PngEncoder& operator=(const PngEncoder&) = delete;
   // The next rows, top to bottom: an image `width` pixels wide with `channels` planes.
   void write_rows(const Image& rows);
   // The end of the stream; throws unless exactly `height` rows were written.

@@ -96,12 +96,6 @@ AtomicFile::AtomicFile(const std::string& path) : path_(path) {
     UPRES_FAIL("cannot write '", path, "': creating the temporary file '", tmp_, "' failed: ", errno_text(errno));
 }
 
-AtomicFile::AtomicFile(AtomicFile&& o) noexcept
-    : path_(std::move(o.path_)), tmp_(std::move(o.tmp_)), fd_(o.fd_), committed_(o.committed_), written_(o.written_) {
-  o.fd_ = -1;
-  o.committed_ = true;  // the moved-from object owns no temporary file
-}
-
 AtomicFile::~AtomicFile() {
   if (fd_ >= 0) ::close(fd_);
   if (!committed_) ::unlink(tmp_.c_str());

@@ -41,18 +41,15 @@ void write_file_atomic(const std::string& path, std::string_view bytes);
 // memory, data/png_writer.h): write() appends to the temporary file, commit()
 // does steps 2 and 3. Destroyed without commit() - an exception while the
 // content was being made, say - it removes the temporary file, and `path`
-// keeps its old content. Move-only.
+// keeps its old content. Neither copied nor moved: one object, one temporary file.
 class AtomicFile {
  public:
   explicit AtomicFile(const std::string& path);  // creates the temporary file; throws naming `path`
   ~AtomicFile();
-  AtomicFile(AtomicFile&& o) noexcept;
-  AtomicFile& operator=(AtomicFile&&) = delete;
   AtomicFile(const AtomicFile&) = delete;
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   const std::string& path() const { return path_; }  // the target
-  std::uint64_t bytes_written() const { return written_; }
   void write(const void* data, std::size_t n);  // throws naming `path` and the errno text
   void commit();                                 // fsync, close, rename over `path`
 
@@ -60,7 +57,7 @@ class AtomicFile {
   std::string path_, tmp_;
   int fd_ = -1;
   bool committed_ = false;
-  std::uint64_t written_ = 0;
+  std::uint64_t written_ = 0;  // for the error message of a failed write
 };
 
 // A regular file opened for random-access reading. Move-only.

@@ -21,8 +21,7 @@ void upscale_file(const TileFn& enlarge, int64_t scale, int64_t overlap, const s
     if (between) between();
   };
   if (format != data::ImageFormat::png) {
-    data::Image big = enlarge(img);
-    big.bit_depth = img.bit_depth;
+    const data::Image big = enlarge(img);
     check_point();
     data::save_image(big, out);
     return;

@@ -110,7 +110,6 @@ const std::vector<OptionSpec> kSpecs = {
     {"help", "h", false, "show this help"},
 };
 
-
 models::Hyper parse_hp(const std::string& s) {
   models::Hyper h;
   std::stringstream ss(s);

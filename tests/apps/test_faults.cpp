@@ -26,6 +26,7 @@
 #include "engine/safetensors.h"
 #include "support/cli.h"
 #include "support/tensor_files.h"
+#include "support/train_folder.h"
 
 namespace fs = std::filesystem;
 using upres::data::Image;
@@ -86,11 +87,7 @@ pid_t spawn_quiet(std::vector<std::string> args) {
   return pid;
 }
 
-void make_training_folder(const fs::path& d) {
-  fs::create_directories(d);
-  upres::data::save_png(noisy(40, 36, 1), (d / "a.png").string());
-  upres::data::save_png(noisy(33, 47, 2), (d / "b.png").string());
-}
+using upres::testing::make_training_folder;
 
 }  // namespace
 

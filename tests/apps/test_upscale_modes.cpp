@@ -218,6 +218,7 @@ TEST(UpscaleCliModes, SixteenBitPngStaysSixteenBit) {
 // and the same for RGBA (alpha goes through bicubic per band) and a 16-bit grey input.
 TEST(UpscaleCliModes, StreamedPngEqualsTheWholeImage) {
   fs::path d = scratch("stream");
+  auto net = upres::models::load_network(kModel).net;
   struct Case {
     int channels, bits;
     const char* overlap;
@@ -231,9 +232,7 @@ TEST(UpscaleCliModes, StreamedPngEqualsTheWholeImage) {
     upres::testing::CliRun r = run_upres(base + upres::testing::quoted(d / "s.png"), d);
     ASSERT_EQ(r.code, 0) << r.err;
     // The reference: the library on the whole image, quantized like any saved file.
-    auto net = upres::models::load_network(kModel).net;
-    upres::inference::UpscaleOptions opt;
-    Image expect = upres::inference::upscale(*net, upres::data::load_image((d / "in.png").string()), opt);
+    Image expect = upres::inference::upscale(*net, upres::data::load_image((d / "in.png").string()), {});
     Image got = upres::data::load_image((d / "s.png").string());
     ASSERT_EQ(got.width, 46);
     ASSERT_EQ(got.height, 300);
