@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 
 #include "data/color.h"
+#include "data/resize.h"
 #include "engine/error.h"
 #include "engine/rng.h"
 
@@ -31,11 +33,20 @@ bool is_image_file(const std::filesystem::path& p) {
   return ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".bmp" || ext == ".tga";
 }
 
-// Y or RGB planes of a file's image, whatever its channels (alpha dropped).
-Image to_training_colour(Image img, int channels) {
+// The RGB planes of a file's image, whatever its channels (alpha dropped).
+Image to_rgb(Image img) {
   if (img.channels == 2 || img.channels == 4) img = select_channels(img, 0, img.channels - 1);
   if (img.channels == 1) img = merge_channels({img, img, img});
-  return channels == 1 ? rgb_to_y(img) : img;
+  return img;
+}
+
+// The image a camera would have taken of the scene at `factor` of the size: the
+// same MATLAB bicubic that makes LR images, kept in the file's 8 bits when it had 8.
+Image shrink_like_a_photo(const Image& rgb, double factor) {
+  if (factor == 1.0) return rgb;
+  ResizeOptions ro;
+  ro.round_to_uint8 = rgb.bit_depth == 8;
+  return imresize(rgb, factor, ro);
 }
 
 bool pipeline_is_plain_resize(const DegradePipeline& p) {
@@ -44,11 +55,32 @@ bool pipeline_is_plain_resize(const DegradePipeline& p) {
 
 }  // namespace
 
+std::vector<double> parse_hr_scales(const std::string& list) {
+  std::vector<double> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = list.find(',', start);
+    const std::string one = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    char* end = nullptr;
+    const double v = std::strtod(one.c_str(), &end);
+    UPRES_CHECK(!one.empty() && end == one.c_str() + one.size() && v > 0.0 && v <= 1.0,
+                "HR scales '", list, "': '", one, "' is not a number in (0, 1]");
+    UPRES_CHECK(std::find(out.begin(), out.end(), v) == out.end(), "HR scales '", list, "': ", one,
+                " is given twice");
+    out.push_back(v);
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
 PatchSet::PatchSet(const std::string& dir, const PatchOptions& opt) : opt_(opt) {
   namespace fs = std::filesystem;
   UPRES_CHECK(opt.scale >= 1 && opt.scale <= 16 && (opt.channels == 1 || opt.channels == 3) && opt.patch >= 1,
               "training data: scale ", opt.scale, ", channels ", opt.channels, ", patch ", opt.patch,
               "; expected scale 1..16, channels 1 or 3, patch >= 1");
+  UPRES_CHECK(!opt.hr_scales.empty(), "training data: no HR scale; expected at least one (1: as stored)");
+  for (double f : opt.hr_scales)
+    UPRES_CHECK(f > 0.0 && f <= 1.0, "training data: HR scale ", f, " is outside (0, 1]");
   pipeline_ = parse_degrade_pipeline(opt.pipeline);
   fixed_lr_ = pipeline_is_plain_resize(pipeline_);
   std::error_code ec;
@@ -69,16 +101,20 @@ PatchSet::PatchSet(const std::string& dir, const PatchOptions& opt) : opt_(opt) 
   }
   const int hr_patch = opt.patch * opt.scale;
   for (const auto& f : files) {
-    Image img = to_training_colour(load_image(f.string()), opt.channels);
-    if (img.width < hr_patch || img.height < hr_patch) {
-      ++skipped_;
-      continue;
+    const Image rgb = to_rgb(load_image(f.string()));
+    for (double factor : opt.hr_scales) {
+      Image img = shrink_like_a_photo(rgb, factor);
+      if (opt.channels == 1) img = rgb_to_y(img);
+      if (img.width < hr_patch || img.height < hr_patch) {
+        ++skipped_;
+        continue;
+      }
+      img = modcrop(img, opt.scale);
+      if (fixed_lr_) lr_.push_back(degrade(img, pipeline_, opt.scale, /*seed=*/0));
+      const double area = static_cast<double>(img.width / opt.scale) * (img.height / opt.scale);
+      cum_area_.push_back((cum_area_.empty() ? 0.0 : cum_area_.back()) + area);
+      hr_.push_back(std::move(img));
     }
-    img = modcrop(img, opt.scale);
-    if (fixed_lr_) lr_.push_back(degrade(img, pipeline_, opt.scale, /*seed=*/0));
-    const double area = static_cast<double>(img.width / opt.scale) * (img.height / opt.scale);
-    cum_area_.push_back((cum_area_.empty() ? 0.0 : cum_area_.back()) + area);
-    hr_.push_back(std::move(img));
   }
   UPRES_CHECK(!hr_.empty(), "training data: '", dir, "' holds no image file (png, jpg, bmp, tga) of at least ",
               hr_patch, "x", hr_patch, " pixels (", files.size(), " image files, ", skipped_, " too small)");

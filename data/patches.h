@@ -3,7 +3,10 @@
 //
 // The recipe of the field (SRCNN, FSRCNN, EDSR, ...):
 //   1. every HR image of the folder, as Y (BT.601, data/color.h) or RGB, cropped
-//      to a multiple of the scale (modcrop);
+//      to a multiple of the scale (modcrop); optionally also shrunk copies of it
+//      (`hr_scales`, FSRCNN's augmentation: 0.9, 0.8, 0.7, 0.6), each made as a
+//      smaller photo of the same scene would be - MATLAB bicubic, rounded to 8
+//      bits after each pass for an 8-bit file - and then used like any image;
 //   2. a batch = B pairs, each from an image drawn with probability proportional
 //      to its area (every LR pixel equally likely: what cutting all images into
 //      patches with a fixed stride gives) or, with `by_area` false, every image
@@ -45,7 +48,14 @@ struct PatchOptions {
   std::string pipeline = default_degrade_pipeline();
   int margin = 8;    // LR context pixels degraded around a patch (random pipelines)
   bool by_area = true;  // draw images by area (true) or uniformly (false)
+  // Each image is used at these sizes (factors in (0, 1]; 1 = as stored). Every
+  // copy counts as an image of its own, for drawing and for size().
+  std::vector<double> hr_scales = {1.0};
 };
+
+// "1,0.9,0.8" -> {1, 0.9, 0.8}; throws upres::Error naming the bad entry (each must
+// be a number in (0, 1], none repeated).
+std::vector<double> parse_hr_scales(const std::string& list);
 
 struct Batch {
   Tensor lr;  // [B, C, patch, patch]
@@ -60,7 +70,8 @@ class PatchSet {
  public:
   // Loads every image file (png, jpg, jpeg, bmp, tga) of `dir` (or of each of
   // several folders separated by commas: "T91,BSD200"). Images smaller
-  // than one HR patch are skipped (counted in skipped()). Throws upres::Error
+  // than one HR patch are skipped (counted in skipped(); a shrunk copy too small
+  // counts as one). Throws upres::Error
   // naming the folder when it is missing or holds no usable image, and naming a
   // file that cannot be read.
   PatchSet(const std::string& dir, const PatchOptions& opt);

@@ -89,6 +89,9 @@ const std::vector<OptionSpec> kSpecs = {
     {"sample", "", true,
      "how patches pick their image: area (default; by its area, every pixel equally likely) or image (every "
      "image equally likely, as BasicSR)"},
+    {"hr-scales", "", true,
+     "use each training image at these sizes, a comma list of factors in (0, 1] (default 1; FSRCNN's "
+     "augmentation: 1,0.9,0.8,0.7,0.6): every shrunk copy (MATLAB bicubic, kept in 8 bits) is one more image"},
     {"lr", "", true, "Adam learning rate at the start (default 1e-3); cosine decay to 0"},
     {"ema", "", true, "decay of the weight average (default 0.999; 0: off)"},
     {"pipeline", "", true, "degradation making LR from HR (default resize:bicubic; see upres degrade)"},
@@ -220,6 +223,13 @@ int cmd_train(int argc, char** argv) {
   const std::string sample = a.get("sample", "area");
   if (sample != "area" && sample != "image")
     throw UsageError("--sample '" + sample + "' is unknown; expected area or image");
+  const std::string hr_scales = a.get("hr-scales", "1");
+  std::vector<double> hr_scale_list;
+  try {
+    hr_scale_list = data::parse_hr_scales(hr_scales);
+  } catch (const Error& e) {
+    throw UsageError(std::string("--hr-scales: ") + e.what());
+  }
   const double ema_decay = a.get_double("ema", 0.999, 0.0, 0.999999);
   const uint64_t seed = static_cast<uint64_t>(a.get_int("seed", 1, 0, 1LL << 62));
   const int64_t log_every = a.get_int("log-every", 100, 1, 1000000000);
@@ -278,6 +288,7 @@ int cmd_train(int argc, char** argv) {
   po.patch = patch;
   po.pipeline = pipeline;
   po.by_area = sample == "area";
+  po.hr_scales = hr_scale_list;
   data::PatchSet set(dir, po);
   std::unique_ptr<Validator> val;
   if (a.has("val")) val = std::make_unique<Validator>(a.get("val"), scale, val_images);
@@ -302,6 +313,7 @@ int cmd_train(int argc, char** argv) {
                  {"seed", std::to_string(seed)}};
   if (adv) st.settings["disc"] = adv->setting(), st.settings["disc-feat"] = std::to_string(disc_feat);
   if (sample != "area") st.settings["sample"] = sample;  // absent = area: older checkpoints still resume
+  if (hr_scales != "1") st.settings["hr-scales"] = hr_scales;  // likewise
   if (a.has("resume")) {
     const std::string from = a.get("resume");
     TrainState loaded = load_checkpoint(from, *net, ema.get(), opt, st.settings, adv ? &adv->disc() : nullptr,
@@ -314,7 +326,8 @@ int cmd_train(int argc, char** argv) {
 
   const bool terminal = isatty(STDERR_FILENO) != 0;
   std::cout << "training " << arch << " x" << scale << " (" << net->num_parameters() << " parameters, " << C
-            << " channel(s)) on " << set.size() << " images of " << dir << " (" << set.skipped()
+            << " channel(s)) on " << set.size() << " images of " << dir
+            << " (" << (hr_scales != "1" ? "each file at HR scales " + hr_scales + "; " : "") << set.skipped()
             << " too small), batch " << batch << " of " << patch << "x" << patch << " LR patches, loss " << loss_name
             << ", " << steps << " steps\n";
   if (gen_loss.levels() > 1)
@@ -346,6 +359,7 @@ int cmd_train(int argc, char** argv) {
     meta["train_steps"] = std::to_string(step);
     meta["degradation"] = pipeline;
     meta["patch_sampling"] = sample;
+    if (hr_scales != "1") meta["hr_scales"] = hr_scales;
     meta["loss"] = loss_name;
     if (a.has("init")) meta["init"] = std::filesystem::path(a.get("init")).filename().string();
     meta["colour"] = C == 1 ? "Y (BT.601, studio swing, /255)" : "RGB";

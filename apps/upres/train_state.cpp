@@ -114,6 +114,12 @@ TrainState load_checkpoint(const std::string& path, models::SRNetwork& net, Weig
                 it == meta.end() ? std::string("(none)") : it->second, "; this run asks for ", v,
                 " (a resumed run must keep it)");
   }
+  // Settings recorded only when not the default (--sample image, --hr-scales, ...) must be asked for again.
+  const std::string setting_prefix = "train.setting.";
+  for (const auto& [k, v] : meta)
+    UPRES_CHECK(!starts_with(k, setting_prefix) || expected_settings.count(k.substr(setting_prefix.size())),
+                "checkpoint '", path, "' was trained with --", k.substr(setting_prefix.size()), " ", v,
+                "; this run leaves it at its default (a resumed run must keep it)");
   try {
     load_state_dict(net, model, /*strict=*/true);
     opt.load_state_dict(os);

@@ -189,6 +189,14 @@ TEST(TrainCli, BadOptionsAreUsageErrorsAndResumeChecksSettings) {
                           quoted(d / "m.safetensors"), d);
   EXPECT_EQ(r6.code, 1);
   EXPECT_NE(r6.err.find("--sample"), std::string::npos) << r6.err;
+  // A setting recorded only when not the default must be given again: --hr-scales left out.
+  ASSERT_EQ(run_upres(common + " --hr-scales 1,0.8 --stop-at 1 -o " + quoted(d / "h.safetensors"), d).code, 0);
+  auto r7 = run_upres(common + " --resume " + quoted(d / "h.ckpt.safetensors") + " -o " + quoted(d / "h.safetensors"), d);
+  EXPECT_EQ(r7.code, 1);
+  EXPECT_NE(r7.err.find("--hr-scales 1,0.8"), std::string::npos) << r7.err;
+  auto r8 = run_upres(common + " --hr-scales 1,1.5 -o " + quoted(d / "x.safetensors"), d);
+  EXPECT_EQ(r8.code, 2);
+  EXPECT_NE(r8.err.find("'1.5'"), std::string::npos) << r8.err;
   EXPECT_FALSE(fs::exists(d / "x.safetensors"));
   fs::remove_all(d);
 }

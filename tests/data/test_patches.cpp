@@ -1,15 +1,18 @@
 // Tests of data/patches.h: a patch pair is the HR window and the matching window
-// of the whole image's LR (default pipeline), and images are drawn by area or
-// uniformly, as PatchOptions::by_area says - counted over many draws.
+// of the whole image's LR (default pipeline), images are drawn by area or
+// uniformly, as PatchOptions::by_area says - counted over many draws - and
+// hr_scales adds shrunk copies made as MATLAB shrinks a uint8 image.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "data/image.h"
 #include "data/patches.h"
 #include "data/resize.h"
+#include "engine/error.h"
 #include "support/temp_dir.h"
 
 namespace upres::data {
@@ -81,6 +84,71 @@ TEST(PatchSet, LrPatchIsTheWindowOfTheWholeImagesLr) {
           found = same;
         }
     EXPECT_TRUE(found) << "pair " << i << " is no aligned window of the image and its LR";
+  }
+}
+
+// Whether `hr` ([C, hp, hp] at `v`) is, under one of the 8 transforms, the window of `img` at
+// some position of the `step` grid.
+bool is_window_of(const Image& img, const float* v, int hp, int step) {
+  for (int top = 0; top + hp <= img.height; top += step)
+    for (int left = 0; left + hp <= img.width; left += step)
+      for (int t = 0; t < 8; ++t) {
+        bool same = true;
+        std::vector<float> w(static_cast<size_t>(hp) * hp);
+        for (int c = 0; c < img.channels && same; ++c) {
+          dihedral_copy(img.plane(c) + top * img.width + left, img.width, hp, t, w.data());
+          for (int j = 0; j < hp * hp && same; ++j) same = w[j] == v[c * hp * hp + j];
+        }
+        if (same) return true;
+      }
+  return false;
+}
+
+TEST(PatchSet, HrScalesAddCopiesShrunkAsMatlabShrinksUint8) {
+  upres::testing::TempDir dir;
+  Image img(40, 34, 3);
+  for (int c = 0; c < 3; ++c)
+    for (int y = 0; y < 34; ++y)
+      for (int x = 0; x < 40; ++x) img.at(c, y, x) = static_cast<float>((x * 5 + y * 11 + c * 29) % 97) / 96.0f;
+  save_png(img, dir.file("a.png"));
+  PatchOptions o;
+  o.scale = 2;
+  o.channels = 3;
+  o.patch = 5;
+  o.hr_scales = {1.0, 0.5, 0.2};  // 40x34, 20x17 and 8x7 (too small for a 10x10 HR patch)
+  o.by_area = false;
+  PatchSet set(dir.path(), o);
+  EXPECT_EQ(set.size(), 2u);
+  EXPECT_EQ(set.skipped(), 1u);
+  const Image hr = load_image(dir.file("a.png"));
+  ResizeOptions ro;
+  ro.round_to_uint8 = true;
+  const Image half = modcrop(imresize(hr, 0.5, ro), 2);  // 20x16
+  ASSERT_EQ(half.width, 20);
+  ASSERT_EQ(half.height, 16);
+  Batch b = set.make_batch(7, 0, 24);
+  const std::vector<float> hv = b.hr.to_vector();
+  int from_half = 0;
+  for (int i = 0; i < 24; ++i) {
+    const float* v = hv.data() + static_cast<size_t>(i) * 3 * 100;
+    const bool in_full = is_window_of(hr, v, 10, 2), in_half = is_window_of(half, v, 10, 2);
+    EXPECT_TRUE(in_full || in_half) << "HR patch " << i << " is no window of the image or its half-size copy";
+    from_half += in_half && !in_full;
+  }
+  EXPECT_GT(from_half, 3) << "the half-size copy is drawn about half the time";
+  EXPECT_LT(from_half, 21);
+}
+
+TEST(PatchSet, HrScalesParseAndRefuseBadLists) {
+  EXPECT_EQ(parse_hr_scales("1"), std::vector<double>{1.0});
+  EXPECT_EQ(parse_hr_scales("1,0.9,0.6"), (std::vector<double>{1.0, 0.9, 0.6}));
+  for (const char* bad : {"", "1,", "0", "1.5", "0.8x", "1,0.8,0.8", "-0.5", "nan"}) {
+    try {
+      parse_hr_scales(bad);
+      ADD_FAILURE() << "'" << bad << "' was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("HR scales '" + std::string(bad) + "'"), std::string::npos) << e.what();
+    }
   }
 }
 
