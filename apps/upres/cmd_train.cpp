@@ -314,6 +314,7 @@ int cmd_train(int argc, char** argv) {
   if (adv) st.settings["disc"] = adv->setting(), st.settings["disc-feat"] = std::to_string(disc_feat);
   if (sample != "area") st.settings["sample"] = sample;  // absent = area: older checkpoints still resume
   if (hr_scales != "1") st.settings["hr-scales"] = hr_scales;  // likewise
+  if (a.has("init")) st.init = std::filesystem::path(a.get("init")).filename().string();
   if (a.has("resume")) {
     const std::string from = a.get("resume");
     TrainState loaded = load_checkpoint(from, *net, ema.get(), opt, st.settings, adv ? &adv->disc() : nullptr,
@@ -321,6 +322,7 @@ int cmd_train(int argc, char** argv) {
     st.step = loaded.step;
     st.best_psnr = loaded.best_psnr;
     st.best_step = loaded.best_step;
+    st.init = loaded.init;
     std::cout << "resuming from " << from << " at step " << st.step << "\n";
   }
 
@@ -361,7 +363,7 @@ int cmd_train(int argc, char** argv) {
     meta["patch_sampling"] = sample;
     if (hr_scales != "1") meta["hr_scales"] = hr_scales;
     meta["loss"] = loss_name;
-    if (a.has("init")) meta["init"] = std::filesystem::path(a.get("init")).filename().string();
+    if (!st.init.empty()) meta["init"] = st.init;
     meta["colour"] = C == 1 ? "Y (BT.601, studio swing, /255)" : "RGB";
     if (st.best_psnr > 0) meta["val_psnr_y"] = std::to_string(st.best_psnr);
     save_module(path, m, meta);

@@ -35,6 +35,7 @@ struct TrainState {
   double best_psnr = -1.0;  // best validation PSNR so far (-1: none)
   int64_t best_step = -1;
   Metadata settings;  // "train.<option>" values that a resume must match
+  std::string init;   // the model file (name only) the first run started from (--init), kept through resumes
 };
 
 // `disc` and `disc_opt` (both or neither): the discriminator of GAN training.

@@ -51,6 +51,7 @@ void save_checkpoint(const std::string& path, const models::SRNetwork& net, cons
   meta["train.best_step"] = std::to_string(st.best_step);
   meta["train.optim.type"] = os.type;
   meta["train.ema"] = ema ? format_double(ema->decay()) : "0";
+  if (!st.init.empty()) meta["train.init"] = st.init;
   for (const auto& [k, v] : os.scalars) meta["train.optim.scalar." + k] = format_double(v);
   if (disc) {
     meta["train.disc_optim.type"] = ds.type;
@@ -142,6 +143,7 @@ TrainState load_checkpoint(const std::string& path, models::SRNetwork& net, Weig
   st.best_psnr = meta.count("train.best_psnr") ? std::strtod(meta.at("train.best_psnr").c_str(), nullptr) : -1;
   st.best_step = meta.count("train.best_step") ? std::strtoll(meta.at("train.best_step").c_str(), nullptr, 10) : -1;
   st.settings = expected_settings;
+  if (meta.count("train.init")) st.init = meta.at("train.init");
   return st;
 }
 

@@ -60,17 +60,20 @@ TEST(TrainCli, StopAndResumeEndsBitIdenticalToOneRun) {
 
 // --init copies the tensors that fit (here: all but espcn's last layer, whose
 // width is scale^2) and leaves the rest fresh; with lr 0 and no averaging the copied ones stay
-// exactly the x3 model's.
+// exactly the x3 model's; the model's metadata names the file, through a resume too.
 TEST(TrainCli, InitCopiesTheTensorsThatFitFromAnotherScale) {
   fs::path d = scratch("init");
   make_training_folder(d / "hr");
   auto r1 = run_upres("train --train " + quoted(d / "hr") + kTiny + " -s 3 --steps 3 -o " + quoted(d / "x3.safetensors"), d);
   ASSERT_EQ(r1.code, 0) << r1.err;
-  auto r2 = run_upres("train --train " + quoted(d / "hr") + "," + quoted(d / "hr/") + kTiny + " --lr 0 --ema 0 --steps 2 --init " +
-                          quoted(d / "x3.safetensors") + " -o " + quoted(d / "x2.safetensors"),
-                      d);
+  // Stopped after one step and resumed: the model still names the file it started from.
+  const std::string x2_run = "train --train " + quoted(d / "hr") + "," + quoted(d / "hr/") + kTiny +
+                             " --lr 0 --ema 0 --steps 2 -o " + quoted(d / "x2.safetensors");
+  auto r2 = run_upres(x2_run + " --stop-at 1 --init " + quoted(d / "x3.safetensors"), d);
   ASSERT_EQ(r2.code, 0) << r2.err;
   EXPECT_NE(r2.out.find("initialised 4 of 6 tensors"), std::string::npos) << r2.out;
+  auto r5 = run_upres(x2_run + " --resume " + quoted(d / "x2.ckpt.safetensors"), d);
+  ASSERT_EQ(r5.code, 0) << r5.err;
   auto x3 = upres::read_safetensors((d / "x3.safetensors").string());
   auto x2 = upres::read_safetensors((d / "x2.safetensors").string());
   EXPECT_EQ(x2.metadata.at("init"), "x3.safetensors");
