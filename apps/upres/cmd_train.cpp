@@ -230,6 +230,7 @@ int cmd_train(int argc, char** argv) {
   } catch (const Error& e) {
     throw UsageError(std::string("--hr-scales: ") + e.what());
   }
+  const bool shrunk_copies = hr_scale_list != std::vector<double>{1.0};  // "1" and "1.0" alike: the default
   const double ema_decay = a.get_double("ema", 0.999, 0.0, 0.999999);
   const uint64_t seed = static_cast<uint64_t>(a.get_int("seed", 1, 0, 1LL << 62));
   const int64_t log_every = a.get_int("log-every", 100, 1, 1000000000);
@@ -313,7 +314,7 @@ int cmd_train(int argc, char** argv) {
                  {"seed", std::to_string(seed)}};
   if (adv) st.settings["disc"] = adv->setting(), st.settings["disc-feat"] = std::to_string(disc_feat);
   if (sample != "area") st.settings["sample"] = sample;  // absent = area: older checkpoints still resume
-  if (hr_scales != "1") st.settings["hr-scales"] = hr_scales;  // likewise
+  if (shrunk_copies) st.settings["hr-scales"] = hr_scales;  // likewise
   if (a.has("init")) st.init = std::filesystem::path(a.get("init")).filename().string();
   if (a.has("resume")) {
     const std::string from = a.get("resume");
@@ -329,7 +330,7 @@ int cmd_train(int argc, char** argv) {
   const bool terminal = isatty(STDERR_FILENO) != 0;
   std::cout << "training " << arch << " x" << scale << " (" << net->num_parameters() << " parameters, " << C
             << " channel(s)) on " << set.size() << " images of " << dir
-            << " (" << (hr_scales != "1" ? "each file at HR scales " + hr_scales + "; " : "") << set.skipped()
+            << " (" << (shrunk_copies ? "each file at HR scales " + hr_scales + "; " : "") << set.skipped()
             << " too small), batch " << batch << " of " << patch << "x" << patch << " LR patches, loss " << loss_name
             << ", " << steps << " steps\n";
   if (gen_loss.levels() > 1)
@@ -361,7 +362,7 @@ int cmd_train(int argc, char** argv) {
     meta["train_steps"] = std::to_string(step);
     meta["degradation"] = pipeline;
     meta["patch_sampling"] = sample;
-    if (hr_scales != "1") meta["hr_scales"] = hr_scales;
+    if (shrunk_copies) meta["hr_scales"] = hr_scales;
     meta["loss"] = loss_name;
     if (!st.init.empty()) meta["init"] = st.init;
     meta["colour"] = C == 1 ? "Y (BT.601, studio swing, /255)" : "RGB";

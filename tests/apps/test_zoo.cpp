@@ -28,7 +28,7 @@ struct Shipped {
 // What the README reports (standard protocol), minus a little slack for float summation order.
 const Shipped kShipped[] = {
     {"fsrcnn", 2, 36.85}, {"fsrcnn", 3, 33.00}, {"fsrcnn", 4, 30.50},
-    {"espcn", 2, 36.25},    {"espcn", 3, 32.35},  {"espcn", 4, 30.05},
+    {"espcn", 2, 36.40},    {"espcn", 3, 32.40},  {"espcn", 4, 30.20},
 };
 
 }  // namespace
