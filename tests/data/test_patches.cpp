@@ -25,6 +25,15 @@ Image flat(int w, int h, float level) {
   return img;
 }
 
+// An RGB image of wrapping ramps, level (x kx + y ky + c kc) mod n of n: no two windows alike.
+Image ramps(int w, int h, int kx, int ky, int kc, int n) {
+  Image img(w, h, 3);
+  for (int c = 0; c < 3; ++c)
+    for (int y = 0; y < h; ++y)
+      for (int x = 0; x < w; ++x) img.at(c, y, x) = static_cast<float>((x * kx + y * ky + c * kc) % n) / (n - 1);
+  return img;
+}
+
 TEST(PatchSet, ImagesAreDrawnByAreaOrUniformly) {
   upres::testing::TempDir dir;
   save_png(flat(96, 96, 0.2f), dir.file("big.png"));    // 48 x 48 LR pixels at x2: 2304
@@ -50,11 +59,7 @@ TEST(PatchSet, ImagesAreDrawnByAreaOrUniformly) {
 
 TEST(PatchSet, LrPatchIsTheWindowOfTheWholeImagesLr) {
   upres::testing::TempDir dir;
-  Image img(30, 24, 3);
-  for (int c = 0; c < 3; ++c)
-    for (int y = 0; y < 24; ++y)
-      for (int x = 0; x < 30; ++x) img.at(c, y, x) = static_cast<float>((x * 7 + y * 13 + c * 31) % 64) / 63.0f;
-  save_png(img, dir.file("a.png"));
+  save_png(ramps(30, 24, 7, 13, 31, 64), dir.file("a.png"));
   PatchOptions o;
   o.scale = 3;
   o.channels = 3;
@@ -106,11 +111,7 @@ bool is_window_of(const Image& img, const float* v, int hp, int step) {
 
 TEST(PatchSet, HrScalesAddCopiesShrunkAsMatlabShrinksUint8) {
   upres::testing::TempDir dir;
-  Image img(40, 34, 3);
-  for (int c = 0; c < 3; ++c)
-    for (int y = 0; y < 34; ++y)
-      for (int x = 0; x < 40; ++x) img.at(c, y, x) = static_cast<float>((x * 5 + y * 11 + c * 29) % 97) / 96.0f;
-  save_png(img, dir.file("a.png"));
+  save_png(ramps(40, 34, 5, 11, 29, 97), dir.file("a.png"));
   PatchOptions o;
   o.scale = 2;
   o.channels = 3;
