@@ -49,6 +49,16 @@ Image shrink_like_a_photo(const Image& rgb, double factor) {
   return imresize(rgb, factor, ro);
 }
 
+// "a,b,,c" -> {"a", "b", "", "c"}: every field, empty ones included ("" -> {""}).
+std::vector<std::string> split_at_commas(const std::string& list) {
+  std::vector<std::string> fields;
+  size_t start = 0;
+  for (size_t comma; (comma = list.find(',', start)) != std::string::npos; start = comma + 1)
+    fields.push_back(list.substr(start, comma - start));
+  fields.push_back(list.substr(start));
+  return fields;
+}
+
 bool pipeline_is_plain_resize(const DegradePipeline& p) {
   return p.steps.size() == 1 && p.steps[0].kind == DegradeStep::Kind::resize;
 }
@@ -57,10 +67,7 @@ bool pipeline_is_plain_resize(const DegradePipeline& p) {
 
 std::vector<double> parse_hr_scales(const std::string& list) {
   std::vector<double> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t comma = list.find(',', start);
-    const std::string one = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& one : split_at_commas(list)) {
     char* end = nullptr;
     const double v = std::strtod(one.c_str(), &end);
     UPRES_CHECK(!one.empty() && end == one.c_str() + one.size() && v > 0.0 && v <= 1.0,
@@ -68,9 +75,8 @@ std::vector<double> parse_hr_scales(const std::string& list) {
     UPRES_CHECK(std::find(out.begin(), out.end(), v) == out.end(), "HR scales '", list, "': ", one,
                 " is given twice");
     out.push_back(v);
-    if (comma == std::string::npos) return out;
-    start = comma + 1;
   }
+  return out;
 }
 
 PatchSet::PatchSet(const std::string& dir, const PatchOptions& opt) : opt_(opt) {
@@ -85,10 +91,7 @@ PatchSet::PatchSet(const std::string& dir, const PatchOptions& opt) : opt_(opt) 
   fixed_lr_ = pipeline_is_plain_resize(pipeline_);
   std::error_code ec;
   std::vector<fs::path> files;
-  size_t start = 0;
-  for (;;) {  // one folder, or several separated by commas
-    const size_t comma = dir.find(',', start);
-    const std::string one = dir.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+  for (const std::string& one : split_at_commas(dir)) {  // one folder, or several separated by commas
     UPRES_CHECK(fs::is_directory(one, ec), "training data: '", one, "' is not a folder");
     folders_.push_back(one);
     std::vector<fs::path> here;
@@ -96,8 +99,6 @@ PatchSet::PatchSet(const std::string& dir, const PatchOptions& opt) : opt_(opt) 
       if (e.is_regular_file() && is_image_file(e.path())) here.push_back(e.path());
     std::sort(here.begin(), here.end());
     files.insert(files.end(), here.begin(), here.end());
-    if (comma == std::string::npos) break;
-    start = comma + 1;
   }
   const int hr_patch = opt.patch * opt.scale;
   for (const auto& f : files) {
